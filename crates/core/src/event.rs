@@ -1,0 +1,323 @@
+//! One Dynatrace security event: flat dotted keys in a fixed order.
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+/// Field that stamps which mapping version produced an event.
+pub const MAPPING_VERSION_FIELD: &str = "secmap.mapping.version";
+
+/// A Dynatrace security event in the Semantic Dictionary format.
+///
+/// Keys are flat and dotted (`"container_image.digest"`), as every Dynatrace integration
+/// sends them. Key order is fixed by the mapping, so the serialized bytes are the same in
+/// every host.
+///
+/// # Example
+/// ```
+/// let payload = br#"{"detail-type":"GuardDuty Finding","source":"aws.guardduty",
+///   "detail":{"id":"abc","type":"Recon:EC2/Portscan","severity":5,
+///   "updatedAt":"2026-01-01T00:00:00Z","accountId":"123456789012","region":"us-east-1",
+///   "resource":{"resourceType":"Instance","instanceDetails":{"instanceId":"i-1"}}}}"#;
+/// let out = secmap_core::transform("auto", payload, &Default::default()).unwrap();
+/// let event = &out.events[0];
+/// assert_eq!(event.get_str("event.type"), Some("DETECTION_FINDING"));
+/// assert_eq!(event.get_str("dt.security.risk.level"), Some("MEDIUM"));
+/// assert!(event.to_json().starts_with(r#"{"event.id":"#));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    fields: Vec<(&'static str, Value)>,
+}
+
+/// The value of one event field.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A string.
+    Str(String),
+    /// A finite number (risk and CVSS scores).
+    Num(f64),
+    /// An integer (counts).
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+    /// An array of strings (CVE ids, tags, IPs).
+    StrList(Vec<String>),
+}
+
+/// The `event.type` values secmap emits.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// One weakness in one component of one object.
+    VulnerabilityFinding,
+    /// Coverage: this object was scanned at this time.
+    VulnerabilityScan,
+    /// An alert or detection.
+    DetectionFinding,
+}
+
+impl EventType {
+    /// The `event.type` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::VulnerabilityFinding => "VULNERABILITY_FINDING",
+            EventType::VulnerabilityScan => "VULNERABILITY_SCAN",
+            EventType::DetectionFinding => "DETECTION_FINDING",
+        }
+    }
+
+    /// The conventional `event.name` for this type.
+    pub fn event_name(self) -> &'static str {
+        match self {
+            EventType::VulnerabilityFinding => "Vulnerability finding event",
+            EventType::VulnerabilityScan => "Vulnerability scan event",
+            EventType::DetectionFinding => "Detection finding event",
+        }
+    }
+
+    /// Whether this is a `*_FINDING` type (which carries `finding.*` and risk fields).
+    pub fn is_finding(self) -> bool {
+        !matches!(self, EventType::VulnerabilityScan)
+    }
+
+    fn parse(s: &str) -> Option<EventType> {
+        Some(match s {
+            "VULNERABILITY_FINDING" => EventType::VulnerabilityFinding,
+            "VULNERABILITY_SCAN" => EventType::VulnerabilityScan,
+            "DETECTION_FINDING" => EventType::DetectionFinding,
+            _ => return None,
+        })
+    }
+}
+
+/// Who produced an event: the `event.provider` / `product.*` triple of a provider.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Producer {
+    pub provider: &'static str,
+    pub vendor: &'static str,
+    pub product: &'static str,
+}
+
+impl Event {
+    /// Starts an event with the fields every event carries, in their fixed order.
+    /// `event.id` is a placeholder until [`Event::set_id`].
+    pub(crate) fn new(kind: EventType, producer: Producer, now: Option<&str>) -> Event {
+        let mut fields = Vec::with_capacity(48);
+        if let Some(now) = now {
+            fields.push(("timestamp", Value::Str(now.to_owned())));
+        }
+        fields.push(("event.id", Value::Str(String::new())));
+        fields.push(("event.kind", Value::Str("SECURITY_EVENT".into())));
+        fields.push(("event.type", Value::Str(kind.as_str().into())));
+        fields.push(("event.name", Value::Str(kind.event_name().into())));
+        fields.push(("event.provider", Value::Str(producer.provider.into())));
+        fields.push(("product.vendor", Value::Str(producer.vendor.into())));
+        fields.push(("product.name", Value::Str(producer.product.into())));
+        Event { fields }
+    }
+
+    /// The value of `key`, if the event has it.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// The value of `key` if it is a string.
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        match self.get(key) {
+            Some(Value::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value of `key` if it is a number.
+    pub fn get_num(&self, key: &str) -> Option<f64> {
+        match self.get(key) {
+            Some(Value::Num(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// All fields in their serialized order.
+    pub fn fields(&self) -> impl Iterator<Item = (&'static str, &Value)> {
+        self.fields.iter().map(|(k, v)| (*k, v))
+    }
+
+    /// The `event.type` of this event.
+    pub fn event_type(&self) -> Option<EventType> {
+        self.get_str("event.type").and_then(EventType::parse)
+    }
+
+    /// The event as compact JSON, exactly as it is sent to Dynatrace.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(self.json_len_hint());
+        self.write_json(&mut out);
+        out
+    }
+
+    /// Appends the compact JSON of the event to `out`.
+    pub fn write_json(&self, out: &mut String) {
+        out.push_str(&serde_json::to_string(self).unwrap_or_default());
+    }
+
+    /// A cheap upper-bound guess of the serialized size, for buffer capacity.
+    pub fn json_len_hint(&self) -> usize {
+        self.fields
+            .iter()
+            .map(|(k, v)| {
+                k.len()
+                    + 6
+                    + match v {
+                        Value::Str(s) => s.len() + s.len() / 8,
+                        Value::Num(_) | Value::Int(_) => 24,
+                        Value::Bool(_) => 5,
+                        Value::StrList(l) => l.iter().map(|s| s.len() + 3).sum::<usize>() + 2,
+                    }
+            })
+            .sum::<usize>()
+            + 2
+    }
+
+    /// Sets `key`, replacing its value in place if present, else appending it.
+    pub(crate) fn set(&mut self, key: &'static str, value: impl Into<Value>) {
+        let value = value.into();
+        match self.fields.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.fields.push((key, value)),
+        }
+    }
+
+    /// Appends `key` when `value` is present and not empty.
+    pub(crate) fn opt(&mut self, key: &'static str, value: Option<impl Into<Value>>) {
+        if let Some(v) = value {
+            let v = v.into();
+            let empty = match &v {
+                Value::Str(s) => s.is_empty(),
+                Value::StrList(l) => l.is_empty(),
+                _ => false,
+            };
+            if !empty {
+                self.set(key, v);
+            }
+        }
+    }
+
+    pub(crate) fn set_id(&mut self, id: String) {
+        self.set("event.id", id);
+    }
+
+    pub(crate) fn fields_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut Value)> {
+        self.fields.iter_mut().map(|(k, v)| (*k, v))
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::Str(s)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Str(s.to_owned())
+    }
+}
+
+impl From<&String> for Value {
+    fn from(s: &String) -> Value {
+        Value::Str(s.clone())
+    }
+}
+
+impl From<f64> for Value {
+    fn from(n: f64) -> Value {
+        debug_assert!(n.is_finite(), "event numbers must be finite");
+        Value::Num(n)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Value {
+        Value::Int(n)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<Vec<String>> for Value {
+    fn from(l: Vec<String>) -> Value {
+        Value::StrList(l)
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Str(v) => s.serialize_str(v),
+            Value::Num(v) => s.serialize_f64(*v),
+            Value::Int(v) => s.serialize_i64(*v),
+            Value::Bool(v) => s.serialize_bool(*v),
+            Value::StrList(v) => {
+                let mut seq = s.serialize_seq(Some(v.len()))?;
+                for item in v {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.fields.len()))?;
+        for (k, v) in &self.fields {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: Producer = Producer {
+        provider: "Amazon GuardDuty",
+        vendor: "Amazon",
+        product: "Amazon GuardDuty",
+    };
+
+    #[test]
+    fn fixed_head_then_insertion_order() {
+        let mut e = Event::new(EventType::DetectionFinding, P, Some("2026-01-01T00:00:00Z"));
+        e.set("object.id", "i-1");
+        e.set("dt.security.risk.score", 10.0);
+        e.set("actor.ips", vec!["203.0.113.5".to_owned()]);
+        e.set_id("id-1".into());
+        assert_eq!(
+            e.to_json(),
+            r#"{"timestamp":"2026-01-01T00:00:00Z","event.id":"id-1","event.kind":"SECURITY_EVENT","event.type":"DETECTION_FINDING","event.name":"Detection finding event","event.provider":"Amazon GuardDuty","product.vendor":"Amazon","product.name":"Amazon GuardDuty","object.id":"i-1","dt.security.risk.score":10.0,"actor.ips":["203.0.113.5"]}"#
+        );
+        assert!(e.to_json().len() <= e.json_len_hint());
+    }
+
+    #[test]
+    fn opt_skips_empty_values_and_set_replaces_in_place() {
+        let mut e = Event::new(EventType::VulnerabilityScan, P, None);
+        e.opt("a.b", Some(""));
+        e.opt("a.c", None::<String>);
+        e.opt("a.d", Some(Vec::<String>::new()));
+        assert!(e.get("a.b").is_none() && e.get("a.c").is_none() && e.get("a.d").is_none());
+        e.set("event.kind", "X");
+        assert_eq!(
+            e.fields().nth(1).unwrap(),
+            ("event.kind", &Value::Str("X".into()))
+        );
+        assert_eq!(e.event_type(), Some(EventType::VulnerabilityScan));
+    }
+}

@@ -1,0 +1,277 @@
+//! What one call returns: the events, one outcome per input record, and warnings.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::event::Event;
+
+/// The result of mapping one payload.
+///
+/// Every input record has exactly one entry in `outcomes`, in input order. The events of
+/// record `i` are contiguous in `events` and come after those of records `0..i`, so the
+/// `Mapped` counts locate them.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Output {
+    /// Dynatrace security events, ready to POST as a JSON array.
+    pub events: Vec<Event>,
+    /// One outcome per input record, in input order.
+    pub outcomes: Vec<RecordOutcome>,
+    /// Things that were mapped but deserve a look (normalized values, clamped severities).
+    pub warnings: Vec<Warning>,
+}
+
+/// What happened to one input record.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordOutcome {
+    /// 0-based position of the record in the payload, counting every record.
+    pub index: u32,
+    /// JSON pointer to the record in the payload (`""` for a single-record payload, `/3`
+    /// for the fourth array element, `/records/0`, ...). Relative to its line for NDJSON.
+    pub pointer: String,
+    /// 1-based line of the record for NDJSON payloads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// The provider that handled the record, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Mapped, skipped or rejected.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// Source paths (JSON pointers relative to the record, array positions as `*`) that no
+    /// mapping read. Filled only with [`Options::report_unmapped`](crate::Options).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmapped: Vec<String>,
+}
+
+/// Mapped, skipped or rejected: every record ends in exactly one of these.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum Outcome {
+    /// The record produced `events` events.
+    Mapped {
+        /// How many events this record produced (0 is possible only for finding records
+        /// whose affected objects were all filtered out).
+        events: u32,
+    },
+    /// The record was understood and deliberately not mapped.
+    Skipped {
+        /// Why, as a stable code.
+        reason: SkipReason,
+        /// Why, in words.
+        message: String,
+    },
+    /// The record could not be mapped; the error locates the offending field.
+    Rejected {
+        /// What was wrong, and where.
+        error: Error,
+    },
+}
+
+/// Why a record was skipped.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// Not a finding at all (secure scores, compliance state, scan notifications).
+    NotAFinding,
+    /// The finding is resolved (healthy, deleted or archived).
+    Resolved,
+    /// The provider says the check does not apply (`NotApplicable`, exempt).
+    NotApplicable,
+    /// A record this provider sends that secmap does not map (yet).
+    UnsupportedRecordType,
+    /// A provider-generated sample finding, skipped by option.
+    SampleFinding,
+}
+
+impl SkipReason {
+    /// The stable kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::NotAFinding => "not-a-finding",
+            SkipReason::Resolved => "resolved",
+            SkipReason::NotApplicable => "not-applicable",
+            SkipReason::UnsupportedRecordType => "unsupported-record-type",
+            SkipReason::SampleFinding => "sample-finding",
+        }
+    }
+}
+
+/// Something that was mapped but deserves a look.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Warning {
+    /// Index of the record it concerns.
+    pub record: u32,
+    /// What kind of warning, as a stable code.
+    pub code: WarningCode,
+    /// What happened, in words.
+    pub message: String,
+    /// JSON pointer (from the payload root) of the source value it concerns.
+    pub pointer: String,
+}
+
+/// The kind of a [`Warning`].
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningCode {
+    /// A severity or score outside the provider's documented range was clamped.
+    SeverityOutOfRange,
+    /// A severity label the provider's table does not know; mapped to `NONE`.
+    SeverityUnknown,
+    /// No severity at all; mapped to `NONE` with score 0.
+    SeverityMissing,
+    /// A timestamp was not RFC 3339 and had to be converted.
+    TimestampNormalized,
+    /// A timestamp could not be read and was left out.
+    TimestampInvalid,
+    /// A number arrived as a string (or similar) and was converted.
+    ValueCoerced,
+    /// A string longer than `maxStringBytes` was cut.
+    StringTruncated,
+    /// `event.original_content` was cut at `originalContentMaxBytes`.
+    OriginalContentTruncated,
+    /// A resource type without a known Dynatrace object type; the vendor's name was kept.
+    UnknownResourceType,
+    /// An image reference that is not a content digest (`algorithm:hex`) was kept as an id.
+    NotAContentDigest,
+    /// An identifier was missing and derived from other fields.
+    IdDerived,
+}
+
+impl WarningCode {
+    /// The stable kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::SeverityOutOfRange => "severity-out-of-range",
+            WarningCode::SeverityUnknown => "severity-unknown",
+            WarningCode::SeverityMissing => "severity-missing",
+            WarningCode::TimestampNormalized => "timestamp-normalized",
+            WarningCode::TimestampInvalid => "timestamp-invalid",
+            WarningCode::ValueCoerced => "value-coerced",
+            WarningCode::StringTruncated => "string-truncated",
+            WarningCode::OriginalContentTruncated => "original-content-truncated",
+            WarningCode::UnknownResourceType => "unknown-resource-type",
+            WarningCode::NotAContentDigest => "not-a-content-digest",
+            WarningCode::IdDerived => "id-derived",
+        }
+    }
+}
+
+impl Output {
+    /// The events as one compact JSON array, ready to POST to the ingest API.
+    ///
+    /// Events are separated by `,` only; the bytes are identical in every host.
+    pub fn events_json(&self) -> String {
+        let mut out = String::with_capacity(self.events.iter().map(|e| e.json_len_hint()).sum());
+        out.push('[');
+        for (i, e) in self.events.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            e.write_json(&mut out);
+        }
+        out.push(']');
+        out
+    }
+
+    /// How many records were mapped, skipped and rejected.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for o in &self.outcomes {
+            match o.outcome {
+                Outcome::Mapped { .. } => c.mapped += 1,
+                Outcome::Skipped { .. } => c.skipped += 1,
+                Outcome::Rejected { .. } => c.rejected += 1,
+            }
+        }
+        c.events = self.events.len();
+        c
+    }
+
+    /// The report part of the output (outcomes and warnings) as a serializable view.
+    pub fn report(&self) -> Report<'_> {
+        Report {
+            outcomes: &self.outcomes,
+            warnings: &self.warnings,
+        }
+    }
+}
+
+/// Outcomes and warnings, without the events: what the golden `.report.json` files hold.
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    /// One per record.
+    pub outcomes: &'a [RecordOutcome],
+    /// All warnings.
+    pub warnings: &'a [Warning],
+}
+
+/// Record and event counts of one [`Output`].
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Counts {
+    /// Records mapped.
+    pub mapped: usize,
+    /// Records skipped.
+    pub skipped: usize,
+    /// Records rejected.
+    pub rejected: usize,
+    /// Events produced.
+    pub events: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn outcomes_serialize_flat_with_a_tag() {
+        let o = RecordOutcome {
+            index: 2,
+            pointer: "/2".into(),
+            line: None,
+            provider: Some("guardduty".into()),
+            outcome: Outcome::Skipped {
+                reason: SkipReason::Resolved,
+                message: "finding is archived".into(),
+            },
+            unmapped: vec![],
+        };
+        assert_eq!(
+            serde_json::to_string(&o).unwrap(),
+            r#"{"index":2,"pointer":"/2","provider":"guardduty","outcome":"skipped","reason":"resolved","message":"finding is archived"}"#
+        );
+        let r = Outcome::Rejected {
+            error: Error::new(ErrorCode::MissingField, "missing field `id`").with_pointer("/id"),
+        };
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"outcome":"rejected","error":{"code":"missing-field","message":"missing field `id`","pointer":"/id"}}"#
+        );
+    }
+
+    #[test]
+    fn stable_names_match_serde() {
+        for r in [
+            SkipReason::NotAFinding,
+            SkipReason::Resolved,
+            SkipReason::NotApplicable,
+            SkipReason::UnsupportedRecordType,
+            SkipReason::SampleFinding,
+        ] {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
+        }
+        assert_eq!(
+            serde_json::to_value(WarningCode::NotAContentDigest).unwrap(),
+            WarningCode::NotAContentDigest.as_str()
+        );
+    }
+}

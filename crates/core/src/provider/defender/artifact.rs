@@ -1,0 +1,199 @@
+//! Where a Defender record says which image it is about. Checked in order: MDVM
+//! `artifactDetails`, Qualys-era flat `imageDigest` / `repositoryName`, then the resource id:
+//! `<registry>/<repo>@sha256:…` (AWS, GCP), `/repositories/<repo>/images/sha256:…` (Azure
+//! MDVM), `…/registries/<name>/repository/<repo>/imageDigest/<digest>/…` (Qualys).
+
+use super::input::{AdditionalData, Properties, SubAssessment};
+use crate::image::{is_content_digest, split_registry};
+
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Image {
+    /// A content digest (`sha256:…`).
+    pub digest: Option<String>,
+    /// An image id that is not a content digest (Qualys examples carry GUIDs).
+    pub other_id: Option<String>,
+    pub repository: Option<String>,
+    pub registry: Option<String>,
+    pub tags: Vec<String>,
+}
+
+impl Image {
+    pub(super) fn resolve(s: &SubAssessment, p: &Properties, ad: &AdditionalData) -> Image {
+        let artifact = pick(ad, |a| a.artifact_details.as_ref());
+        let resource_id = p
+            .resource_details
+            .as_ref()
+            .and_then(|r| r.id.as_deref())
+            .unwrap_or("");
+        let from_id = parse_resource_id(resource_id);
+        let arm = s.id.as_deref().unwrap_or("");
+
+        let raw_digest = artifact
+            .and_then(|a| a.digest.clone())
+            .or_else(|| pick(ad, |a| a.image_digest.as_ref()).cloned())
+            .or(from_id.digest.clone())
+            .filter(|d| !d.trim().is_empty());
+        let (digest, other_id) = match raw_digest {
+            Some(d) if is_content_digest(&d) => (Some(d), None),
+            Some(d) => (None, Some(d)),
+            None => (None, None),
+        };
+        let repository = artifact
+            .and_then(|a| a.repository_name.clone())
+            .or_else(|| pick(ad, |a| a.repository_name.as_ref()).cloned())
+            .or(from_id.repository)
+            .filter(|r| !r.is_empty());
+        let registry = artifact
+            .and_then(|a| a.registry_host.clone())
+            .or(from_id.registry)
+            .or_else(|| acr_login_server(arm).or_else(|| acr_login_server(resource_id)))
+            .filter(|r| !r.is_empty());
+        let tags = artifact
+            .and_then(|a| a.tags.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect();
+        Image {
+            digest,
+            other_id,
+            repository,
+            registry,
+            tags,
+        }
+    }
+
+    /// The stable object id: `registry/repository@digest`, leaving out what is unknown.
+    pub(super) fn object_id(&self) -> Option<String> {
+        let id = self.digest.as_ref().or(self.other_id.as_ref())?;
+        let name = match (&self.registry, &self.repository) {
+            (Some(reg), Some(repo)) => format!("{reg}/{repo}"),
+            (None, Some(repo)) => repo.clone(),
+            (Some(reg), None) => reg.clone(),
+            (None, None) => return Some(id.clone()),
+        };
+        Some(format!("{name}@{id}"))
+    }
+}
+
+/// A field of `additionalData`, or of its `data` wrapper.
+pub(super) fn pick<'a, T>(
+    ad: &'a AdditionalData,
+    f: impl Fn(&'a AdditionalData) -> Option<&'a T>,
+) -> Option<&'a T> {
+    f(ad).or_else(|| ad.data.as_deref().and_then(f))
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct FromId {
+    digest: Option<String>,
+    repository: Option<String>,
+    registry: Option<String>,
+}
+
+fn parse_resource_id(id: &str) -> FromId {
+    let id = id.trim();
+    if id.is_empty() {
+        return FromId::default();
+    }
+    // `/repositories/<repo>/images/<digest>` (Azure MDVM)
+    if let Some(rest) = id.strip_prefix("/repositories/")
+        && let Some((repo, digest)) = rest.rsplit_once("/images/")
+    {
+        return FromId {
+            digest: Some(digest.to_owned()),
+            repository: Some(repo.to_owned()),
+            registry: None,
+        };
+    }
+    // ARM path with `/repository/<repo>/imageDigest/<digest>` (Qualys era)
+    if let Some((_, rest)) = split_ci(id, "/repository/")
+        && let Some((repo, after)) = split_ci(rest, "/imageDigest/")
+    {
+        let digest = after.split('/').next().unwrap_or("");
+        return FromId {
+            digest: Some(digest.to_owned()),
+            repository: Some(repo.to_owned()),
+            registry: None,
+        };
+    }
+    // `<registry>/<repo>@<digest>` (AWS ECR, GCP Artifact Registry)
+    if !id.starts_with('/')
+        && let Some((name, digest)) = id.rsplit_once('@')
+    {
+        let (registry, repository) = split_registry(name);
+        return FromId {
+            digest: Some(digest.to_owned()),
+            repository: Some(repository.to_owned()),
+            registry: registry.map(str::to_owned),
+        };
+    }
+    FromId::default()
+}
+
+/// `<name>.azurecr.io` from an ARM id naming a container registry (ACR login servers are
+/// the lower-cased registry name under `azurecr.io`).
+fn acr_login_server(arm_id: &str) -> Option<String> {
+    let (_, rest) = split_ci(arm_id, "/providers/Microsoft.ContainerRegistry/registries/")?;
+    let name = rest.split('/').next()?.trim();
+    (!name.is_empty() && !name.contains(['{', ' ']))
+        .then(|| format!("{}.azurecr.io", name.to_ascii_lowercase()))
+}
+
+/// Splits at the first case-insensitive occurrence of `sep` (ARM ids vary in case).
+pub(super) fn split_ci<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    let at = s.to_ascii_lowercase().find(&sep.to_ascii_lowercase())?;
+    Some((&s[..at], &s[at + sep.len()..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_id_layouts() {
+        assert_eq!(
+            parse_resource_id("/repositories/public/azureml/x/images/sha256:4af8"),
+            FromId {
+                digest: Some("sha256:4af8".into()),
+                repository: Some("public/azureml/x".into()),
+                registry: None
+            }
+        );
+        assert_eq!(
+            parse_resource_id(
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/myRegistry/repository/myRepo/imageDigest/c186/providers/Microsoft.Security/assessments/a"
+            ),
+            FromId {
+                digest: Some("c186".into()),
+                repository: Some("myRepo".into()),
+                registry: None
+            }
+        );
+        assert_eq!(
+            parse_resource_id("544047870946.dkr.ecr.us-east-1.amazonaws.com/mc/va/img@sha256:87e1"),
+            FromId {
+                digest: Some("sha256:87e1".into()),
+                repository: Some("mc/va/img".into()),
+                registry: Some("544047870946.dkr.ecr.us-east-1.amazonaws.com".into())
+            }
+        );
+        assert_eq!(parse_resource_id("/subscriptions/x"), FromId::default());
+    }
+
+    #[test]
+    fn acr_login_server_from_arm_ids() {
+        assert_eq!(
+            acr_login_server(
+                "/subscriptions/s/resourceGroups/r/providers/Microsoft.ContainerRegistry/registries/myRegistry/providers/Microsoft.Security/assessments/a"
+            ),
+            Some("myregistry.azurecr.io".into())
+        );
+        assert_eq!(
+            acr_login_server(
+                "/x/providers/microsoft.containerregistry/registries/{Registry Name}/y"
+            ),
+            None
+        );
+    }
+}

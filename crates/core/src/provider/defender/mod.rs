@@ -1,0 +1,81 @@
+//! Microsoft Defender for Cloud container image vulnerability assessments, as exported to
+//! Azure Event Hubs (continuous export) or read from Azure Resource Graph, to
+//! `VULNERABILITY_FINDING` and `VULNERABILITY_SCAN` events.
+
+mod artifact;
+mod fields;
+mod input;
+mod map;
+mod scan;
+mod severity;
+
+use super::{Example, Mapped, Provider, ProviderInfo, Slot};
+use crate::cx::Cx;
+use crate::error::Error;
+use crate::event::EventType;
+use crate::payload::Probe;
+
+pub(crate) struct DefenderForCloud;
+
+static INFO: ProviderInfo = ProviderInfo {
+    id: "defender-for-cloud",
+    name: "Microsoft Defender for Cloud",
+    vendor: "Microsoft",
+    summary: "Container image vulnerability sub-assessments (Qualys-era \
+              ContainerRegistryVulnerability and MDVM Azure/Aws/GcpContainerRegistryVulnerability), \
+              camelCase or PascalCase, from continuous export or Azure Resource Graph. One \
+              VULNERABILITY_FINDING per record (image × vulnerability × package) and one \
+              VULNERABILITY_SCAN per image per call. Healthy and NotApplicable records, \
+              assessments, alerts, secure scores and compliance records are skipped with a reason.",
+    event_types: &[
+        EventType::VulnerabilityFinding,
+        EventType::VulnerabilityScan,
+    ],
+    severity: &severity::TABLE,
+    fields: fields::FIELDS,
+    examples: &[
+        Example {
+            name: "mdvm-aws-ecr",
+            title: "MDVM sub-assessment of an Amazon ECR image (Azure Resource Graph result)",
+            payload: include_str!(
+                "../../../../../testdata/samples/defender-for-cloud/arg-subassessment-mdvm-aws-ecr-CVE-2023-32700.json"
+            ),
+        },
+        Example {
+            name: "mdvm-gcp-gar",
+            title: "MDVM sub-assessment of a Google Artifact Registry image",
+            payload: include_str!(
+                "../../../../../testdata/samples/defender-for-cloud/arg-subassessment-mdvm-gcp-gar-CVE-2017-11613.json"
+            ),
+        },
+        Example {
+            name: "event-hubs-batch",
+            title: "Event Hubs batch: two findings on one ACR image, a healthy one, a secure score",
+            payload: include_str!(
+                "../../../../../testdata/cases/defender-for-cloud/event-hubs-batch.json"
+            ),
+        },
+    ],
+};
+
+impl Provider for DefenderForCloud {
+    fn info(&self) -> &'static ProviderInfo {
+        &INFO
+    }
+
+    fn claims(&self, probe: &Probe<'_>) -> bool {
+        probe.alert_type.is_some()
+            || probe.system_alert_id.is_some()
+            || probe
+                .record_type()
+                .is_some_and(|t| t.to_ascii_lowercase().starts_with("microsoft.security/"))
+    }
+
+    fn map(&self, probe: &Probe<'_>, cx: &mut Cx<'_>) -> Result<Mapped, Error> {
+        map::map(probe, cx, self.producer())
+    }
+
+    fn finish(&self, slots: &mut [Slot], now: Option<&str>) {
+        scan::add_scan_events(slots, INFO.id, self.producer(), now);
+    }
+}

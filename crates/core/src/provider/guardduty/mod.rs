@@ -1,0 +1,79 @@
+//! Amazon GuardDuty findings, as delivered by Amazon EventBridge (or bare, or in a
+//! `GetFindings` result), to `DETECTION_FINDING` events.
+
+mod fields;
+mod input;
+mod map;
+mod resource;
+mod severity;
+
+use super::{Example, Mapped, Provider, ProviderInfo};
+use crate::cx::Cx;
+use crate::error::Error;
+use crate::event::EventType;
+use crate::payload::Probe;
+
+pub(crate) struct GuardDuty;
+
+static INFO: ProviderInfo = ProviderInfo {
+    id: "guardduty",
+    name: "Amazon GuardDuty",
+    vendor: "Amazon",
+    summary: "GuardDuty findings from EventBridge (`detail-type` \"GuardDuty Finding\"), bare or \
+              in a GetFindings result, camelCase or PascalCase. One DETECTION_FINDING per affected \
+              object: per container for EKS, ECS and runtime findings (object.type CONTAINER), \
+              else the primary resource. Risk score is the GuardDuty severity; the level follows \
+              GuardDuty's bands.",
+    event_types: &[EventType::DetectionFinding],
+    severity: &severity::TABLE,
+    fields: fields::FIELDS,
+    examples: &[
+        Example {
+            name: "eventbridge-network-connection",
+            title: "EventBridge event: EC2 instance talking to a command-and-control server",
+            payload: include_str!(
+                "../../../../../testdata/samples/guardduty/guardduty-sentinel-integration__network-connection-eventbridge.json"
+            ),
+        },
+        Example {
+            name: "bare-finding-ec2",
+            title: "Bare GuardDuty finding (no envelope), AWS-generated sample values",
+            payload: include_str!(
+                "../../../../../testdata/samples/guardduty/aws-samples-automated-response__ec2.json"
+            ),
+        },
+        Example {
+            name: "eks-runtime-multi-container",
+            title: "EKS runtime finding on a two-container pod: one event per container",
+            payload: include_str!(
+                "../../../../../testdata/cases/guardduty/eks-multi-container.json"
+            ),
+        },
+    ],
+};
+
+impl Provider for GuardDuty {
+    fn info(&self) -> &'static ProviderInfo {
+        &INFO
+    }
+
+    fn claims(&self, probe: &Probe<'_>) -> bool {
+        if probe.is_eventbridge() {
+            let source = Probe::string(probe.source);
+            return source.as_deref() == Some("aws.guardduty")
+                || Probe::string(probe.detail_type).is_some_and(|d| d.starts_with("GuardDuty"));
+        }
+        // A trimmed envelope (only `detail`, maybe `region`), or a bare finding.
+        probe.detail.is_some()
+            || probe.arn().is_some_and(|a| a.contains(":guardduty:"))
+            || ((probe.resource.is_some() || probe.resource_pascal.is_some())
+                && (probe.severity.is_some() || probe.severity_pascal.is_some())
+                && probe
+                    .record_type()
+                    .is_some_and(|t| t.contains(':') && t.contains('/')))
+    }
+
+    fn map(&self, probe: &Probe<'_>, cx: &mut Cx<'_>) -> Result<Mapped, Error> {
+        map::map(probe, cx, self.producer())
+    }
+}

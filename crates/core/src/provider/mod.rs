@@ -1,0 +1,164 @@
+//! The providers, behind one registry. A new provider is one folder here and one line in
+//! [`REGISTRY`].
+
+use crate::cx::Cx;
+use crate::error::{Error, ErrorCode};
+use crate::event::{Event, EventType, Producer};
+use crate::output::SkipReason;
+use crate::payload::Probe;
+use crate::severity::SeverityTable;
+
+pub(crate) mod defender;
+pub(crate) mod guardduty;
+
+/// Every provider, in the order `auto` asks them.
+static REGISTRY: &[&dyn Provider] = &[&defender::DefenderForCloud, &guardduty::GuardDuty];
+
+/// What a provider declares about itself: the same data drives the docs, the tests, the
+/// WIT `providers` function and the demo's example list.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ProviderInfo {
+    /// The id passed to [`transform`](crate::transform), e.g. `guardduty`.
+    pub id: &'static str,
+    /// Product name, as `event.provider` and `product.name` carry it.
+    pub name: &'static str,
+    /// Vendor, as `product.vendor` carries it.
+    pub vendor: &'static str,
+    /// One paragraph on what is mapped.
+    pub summary: &'static str,
+    /// The event types it emits.
+    pub event_types: &'static [EventType],
+    /// Its severity rules.
+    pub severity: &'static SeverityTable,
+    /// Target field ← source path, rule: the mapping table in the docs.
+    pub fields: &'static [FieldRule],
+    /// Bundled example payloads (real, permissively licensed, or written for the docs).
+    pub examples: &'static [Example],
+}
+
+/// One row of a provider's mapping table.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct FieldRule {
+    /// The Dynatrace field.
+    pub target: &'static str,
+    /// Where it comes from (JSON pointers into the record; `|` separates fallbacks).
+    pub source: &'static str,
+    /// How, in a few words.
+    pub rule: &'static str,
+}
+
+/// A bundled example payload.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Example {
+    /// A short file-name-like id.
+    pub name: &'static str,
+    /// What it shows.
+    pub title: &'static str,
+    /// The payload, exactly as a host would receive it.
+    pub payload: &'static str,
+}
+
+/// Shorthand for a mapping-table row.
+pub(crate) const fn rule(
+    target: &'static str,
+    source: &'static str,
+    rule: &'static str,
+) -> FieldRule {
+    FieldRule {
+        target,
+        source,
+        rule,
+    }
+}
+
+/// What a provider made of one record.
+pub(crate) enum Mapped {
+    Events(Vec<Event>),
+    Skipped(SkipReason, String),
+}
+
+/// A provider's mapping of one record; see the module docs of each provider.
+pub(crate) trait Provider: Sync {
+    fn info(&self) -> &'static ProviderInfo;
+
+    /// Whether this provider recognises the record (for `auto`).
+    fn claims(&self, probe: &Probe<'_>) -> bool;
+
+    /// Maps one record.
+    fn map(&self, probe: &Probe<'_>, cx: &mut Cx<'_>) -> Result<Mapped, Error>;
+
+    /// Batch-level events after every record was mapped (e.g. one scan event per image).
+    /// `slots` holds, per record in input order, the provider that mapped it and its events.
+    fn finish(&self, _slots: &mut [Slot], _now: Option<&str>) {}
+
+    fn producer(&self) -> Producer {
+        let info = self.info();
+        Producer {
+            provider: info.name,
+            vendor: info.vendor,
+            product: info.name,
+        }
+    }
+}
+
+/// The events of one record during a call.
+pub(crate) struct Slot {
+    pub provider: Option<&'static str>,
+    pub events: Vec<Event>,
+}
+
+/// Every provider's declarations.
+///
+/// # Example
+/// ```
+/// let ids: Vec<&str> = secmap_core::providers().map(|p| p.id).collect();
+/// assert_eq!(ids, ["defender-for-cloud", "guardduty"]);
+/// ```
+pub fn providers() -> impl Iterator<Item = &'static ProviderInfo> {
+    REGISTRY.iter().map(|p| p.info())
+}
+
+/// Which provider(s) to map with.
+#[derive(Clone, Copy)]
+pub(crate) enum Selector {
+    Auto,
+    One(&'static dyn Provider),
+}
+
+impl Selector {
+    pub(crate) fn parse(name: &str) -> Result<Selector, Error> {
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("auto") {
+            return Ok(Selector::Auto);
+        }
+        REGISTRY
+            .iter()
+            .find(|p| p.info().id.eq_ignore_ascii_case(name))
+            .map(|p| Selector::One(*p))
+            .ok_or_else(|| {
+                let known: Vec<&str> = std::iter::once("auto")
+                    .chain(REGISTRY.iter().map(|p| p.info().id))
+                    .collect();
+                Error::new(
+                    ErrorCode::UnknownProvider,
+                    format!("unknown provider `{name}`; known: {}", known.join(", ")),
+                )
+            })
+    }
+
+    /// The provider for one record, if any claims it.
+    pub(crate) fn pick(self, probe: &Probe<'_>) -> Option<&'static dyn Provider> {
+        match self {
+            Selector::One(p) => Some(p),
+            Selector::Auto => REGISTRY.iter().copied().find(|p| p.claims(probe)),
+        }
+    }
+}
+
+/// Looks a provider up by id.
+pub(crate) fn by_id(id: &str) -> Option<&'static dyn Provider> {
+    REGISTRY.iter().copied().find(|p| p.info().id == id)
+}

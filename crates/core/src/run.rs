@@ -1,0 +1,228 @@
+//! One call: every record through its provider, then batch-level events, ids, limits and
+//! the outcome of each record.
+
+use crate::MAPPING_VERSION;
+use crate::cx::Cx;
+use crate::error::{Error, ErrorCode};
+use crate::event::{EventType, MAPPING_VERSION_FIELD, Value};
+use crate::ids;
+use crate::options::Options;
+use crate::output::{Outcome, Output, RecordOutcome, SkipReason, Warning, WarningCode};
+use crate::payload::{Item, Probe, Record};
+use crate::provider::{self, Mapped, Selector, Slot};
+
+pub(crate) struct Run<'o> {
+    options: &'o Options,
+    now: Option<&'o str>,
+    payload: &'o str,
+    slots: Vec<Slot>,
+    outcomes: Vec<RecordOutcome>,
+    warnings: Vec<Warning>,
+}
+
+impl<'o> Run<'o> {
+    pub(crate) fn new(
+        options: &'o Options,
+        now: Option<&'o str>,
+        payload: &'o str,
+        records: usize,
+    ) -> Run<'o> {
+        Run {
+            options,
+            now,
+            payload,
+            slots: Vec::with_capacity(records),
+            outcomes: Vec::with_capacity(records),
+            warnings: Vec::new(),
+        }
+    }
+
+    pub(crate) fn item(&mut self, item: &Item<'_>, selector: Selector) {
+        match item {
+            Item::Bad(bad) => self.push(
+                RecordOutcome {
+                    index: bad.index,
+                    pointer: bad.pointer.clone(),
+                    line: bad.line,
+                    provider: None,
+                    outcome: Outcome::Rejected {
+                        error: bad.error.clone(),
+                    },
+                    unmapped: Vec::new(),
+                },
+                Slot {
+                    provider: None,
+                    events: Vec::new(),
+                },
+            ),
+            Item::Record(record) => self.record(record, selector),
+        }
+    }
+
+    fn record(&mut self, record: &Record<'_>, selector: Selector) {
+        let mut cx = Cx::new(self.options, self.now, self.payload, record);
+        let probe = match record.probe {
+            Some(p) => Ok(p),
+            None => cx.parse_untracked::<Probe<'_>>(cx.text(), ""),
+        };
+        let mut provider_id = None;
+        let result = probe.and_then(|probe| match selector.pick(&probe) {
+            Some(p) => {
+                provider_id = Some(p.info().id);
+                p.map(&probe, &mut cx)
+            }
+            None => unrecognized(&probe, &record.pointer),
+        });
+        let (outcome, events) = match result {
+            Ok(Mapped::Events(mut events)) => {
+                let original = cx.original_content();
+                for e in &mut events {
+                    e.set(MAPPING_VERSION_FIELD, MAPPING_VERSION);
+                    if let Some(o) = &original {
+                        e.set("event.original_content", o.as_str());
+                    }
+                }
+                (Outcome::Mapped { events: 0 }, events)
+            }
+            Ok(Mapped::Skipped(reason, message)) => {
+                (Outcome::Skipped { reason, message }, Vec::new())
+            }
+            Err(error) => (Outcome::Rejected { error }, Vec::new()),
+        };
+        let mapped = matches!(outcome, Outcome::Mapped { .. });
+        let (warnings, unmapped) = cx.finish(mapped);
+        self.warnings.extend(warnings);
+        self.push(
+            RecordOutcome {
+                index: record.index,
+                pointer: record.pointer.clone(),
+                line: record.line,
+                provider: provider_id.map(str::to_owned),
+                outcome,
+                unmapped,
+            },
+            Slot {
+                provider: provider_id,
+                events,
+            },
+        );
+    }
+
+    fn push(&mut self, outcome: RecordOutcome, slot: Slot) {
+        self.outcomes.push(outcome);
+        self.slots.push(slot);
+    }
+
+    pub(crate) fn finish(mut self) -> Result<Output, Error> {
+        for id in provider_ids(&self.slots) {
+            if let Some(p) = provider::by_id(id) {
+                p.finish(&mut self.slots, self.now);
+            }
+        }
+        let total: usize = self.slots.iter().map(|s| s.events.len()).sum();
+        let max_events = self.options.limits.max_events as usize;
+        if total > max_events {
+            return Err(Error::limit("maxEvents", max_events, "events"));
+        }
+        let max_string = self.options.limits.max_string_bytes as usize;
+        let mut events = Vec::with_capacity(total);
+        for (slot, outcome) in self.slots.into_iter().zip(&mut self.outcomes) {
+            if let Outcome::Mapped { events: n } = &mut outcome.outcome {
+                *n = u32::try_from(slot.events.len()).unwrap_or(u32::MAX);
+            }
+            for mut e in slot.events {
+                let provider = slot.provider.unwrap_or("");
+                e.set_id(event_id(&e, provider));
+                cap_strings(&mut e, max_string, outcome, &mut self.warnings);
+                events.push(e);
+            }
+        }
+        self.warnings.sort_by_key(|w| w.record);
+        Ok(Output {
+            events,
+            outcomes: self.outcomes,
+            warnings: self.warnings,
+        })
+    }
+}
+
+/// Providers that mapped at least one record, in first-use order.
+fn provider_ids(slots: &[Slot]) -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = Vec::new();
+    for id in slots.iter().filter_map(|s| s.provider) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// A content-derived event id: retries and replays of the same finding get the same id.
+fn event_id(e: &crate::event::Event, provider: &str) -> String {
+    let get = |k| e.get_str(k).unwrap_or("");
+    match e.event_type() {
+        Some(EventType::VulnerabilityScan) => ids::name_based(&[provider, "scan", get("scan.id")]),
+        _ => ids::name_based(&[
+            provider,
+            get("finding.id"),
+            get("object.id"),
+            get("finding.time.created"),
+        ]),
+    }
+}
+
+/// Cuts strings longer than the limit (not `event.original_content`, which has its own).
+fn cap_strings(
+    e: &mut crate::event::Event,
+    max: usize,
+    outcome: &RecordOutcome,
+    warnings: &mut Vec<Warning>,
+) {
+    for (key, value) in e.fields_mut() {
+        if key == "event.original_content" {
+            continue;
+        }
+        let strings: Vec<&mut String> = match value {
+            Value::Str(s) => vec![s],
+            Value::StrList(l) => l.iter_mut().collect(),
+            _ => continue,
+        };
+        for s in strings {
+            if s.len() > max {
+                let len = s.len();
+                let mut end = max;
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                s.truncate(end);
+                warnings.push(Warning {
+                    record: outcome.index,
+                    code: WarningCode::StringTruncated,
+                    message: format!("`{key}` cut from {len} to {end} bytes (maxStringBytes)"),
+                    pointer: outcome.pointer.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// A record no provider claims (with `auto`): an EventBridge event from another source is
+/// skipped (it is understood, just not mapped); anything else is rejected.
+fn unrecognized(probe: &Probe<'_>, pointer: &str) -> Result<Mapped, Error> {
+    if probe.is_eventbridge() {
+        let source = Probe::string(probe.source).unwrap_or_default();
+        let detail_type = Probe::string(probe.detail_type).unwrap_or_default();
+        return Ok(Mapped::Skipped(
+            SkipReason::UnsupportedRecordType,
+            format!(
+                "EventBridge events from `{source}` (`{detail_type}`) are not mapped; supported: GuardDuty findings"
+            ),
+        ));
+    }
+    Err(Error::new(
+        ErrorCode::UnrecognizedRecord,
+        "no provider recognises this record: expected a GuardDuty finding (bare or in an \
+         EventBridge event) or a Defender for Cloud record with a `type`",
+    )
+    .with_pointer(pointer))
+}

@@ -1,0 +1,249 @@
+//! Severity normalization onto Dynatrace's scale, driven by per-provider tables.
+//!
+//! Each provider declares one [`SeverityTable`] per version as data; this module only
+//! interprets tables. The Dynatrace scale: `dt.security.risk.level` is one of
+//! `CRITICAL HIGH MEDIUM LOW NONE NOT_AVAILABLE`, `dt.security.risk.score` a number in
+//! 0.0–10.0 (Threat Observability concepts, "Severity and score normalization").
+
+use crate::output::WarningCode;
+
+/// A normalized risk level (`dt.security.risk.level`).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// 9.0–10.0
+    Critical,
+    /// 7.0–8.9
+    High,
+    /// 4.0–6.9
+    Medium,
+    /// 0.1–3.9
+    Low,
+    /// 0.0, unknown or informational
+    None,
+    /// The provider gave nothing to go by.
+    NotAvailable,
+}
+
+impl Level {
+    /// The `dt.security.risk.level` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Critical => "CRITICAL",
+            Level::High => "HIGH",
+            Level::Medium => "MEDIUM",
+            Level::Low => "LOW",
+            Level::None => "NONE",
+            Level::NotAvailable => "NOT_AVAILABLE",
+        }
+    }
+
+    /// Every level, highest first.
+    pub const ALL: [Level; 6] = [
+        Level::Critical,
+        Level::High,
+        Level::Medium,
+        Level::Low,
+        Level::None,
+        Level::NotAvailable,
+    ];
+}
+
+/// One score band: scores at or above `min` (or strictly above, when not `inclusive`) and
+/// below the previous band's bound get `level`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    /// The level of this band.
+    pub level: Level,
+    /// Its lower bound.
+    pub min: f64,
+    /// Whether `min` itself belongs to the band.
+    pub inclusive: bool,
+}
+
+/// A provider's severity rules, declared as data and versioned.
+#[derive(Debug, Clone, Copy)]
+pub struct SeverityTable {
+    /// `<provider>/<version>`, e.g. `guardduty/1`.
+    pub id: &'static str,
+    /// Where the rules come from.
+    pub source: &'static str,
+    /// Vendor labels (matched case-insensitively) and their levels.
+    pub labels: &'static [(&'static str, Level)],
+    /// Score bands, highest first.
+    pub bands: &'static [Band],
+    /// The score of a level when only the level is known.
+    pub fixed_scores: &'static [(Level, f64)],
+    /// The documented score range; scores outside are clamped with a warning.
+    pub range: (f64, f64),
+    /// The level when the record carries no severity at all.
+    pub missing: Level,
+}
+
+/// Dynatrace's fixed score per level, used by every integration that only has a level.
+pub const FIXED_SCORES: &[(Level, f64)] = &[
+    (Level::Critical, 10.0),
+    (Level::High, 8.9),
+    (Level::Medium, 6.9),
+    (Level::Low, 3.9),
+    (Level::None, 0.0),
+    (Level::NotAvailable, 0.0),
+];
+
+/// Dynatrace's score bands (CVSS and DSS use the same).
+pub const DYNATRACE_BANDS: &[Band] = &[
+    Band {
+        level: Level::Critical,
+        min: 9.0,
+        inclusive: true,
+    },
+    Band {
+        level: Level::High,
+        min: 7.0,
+        inclusive: true,
+    },
+    Band {
+        level: Level::Medium,
+        min: 4.0,
+        inclusive: true,
+    },
+    Band {
+        level: Level::Low,
+        min: 0.0,
+        inclusive: false,
+    },
+    Band {
+        level: Level::None,
+        min: 0.0,
+        inclusive: true,
+    },
+];
+
+/// A normalized risk: what goes into `dt.security.risk.level` and `.score`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Risk {
+    pub level: Level,
+    pub score: f64,
+    pub warning: Option<(WarningCode, String)>,
+}
+
+impl SeverityTable {
+    /// The level of a vendor label, if the table knows it.
+    pub fn level_for_label(&self, label: &str) -> Option<Level> {
+        let label = label.trim();
+        self.labels
+            .iter()
+            .find(|(l, _)| l.eq_ignore_ascii_case(label))
+            .map(|(_, level)| *level)
+    }
+
+    /// The level of a score within the documented range.
+    pub fn level_for_score(&self, score: f64) -> Level {
+        self.bands
+            .iter()
+            .find(|b| {
+                if b.inclusive {
+                    score >= b.min
+                } else {
+                    score > b.min
+                }
+            })
+            .map_or(self.missing, |b| b.level)
+    }
+
+    /// The fixed score of a level.
+    pub fn fixed_score(&self, level: Level) -> f64 {
+        self.fixed_scores
+            .iter()
+            .find(|(l, _)| *l == level)
+            .map_or(0.0, |(_, s)| *s)
+    }
+
+    /// Clamps `score` into the documented range; `true` when it had to.
+    pub fn clamp(&self, score: f64) -> (f64, bool) {
+        let (lo, hi) = self.range;
+        if score < lo {
+            (lo, true)
+        } else if score > hi {
+            (hi, true)
+        } else {
+            (score, false)
+        }
+    }
+
+    /// Level and score from a numeric vendor score (GuardDuty's rule).
+    pub(crate) fn risk_for_score(&self, score: Option<f64>) -> Risk {
+        let Some(raw) = score else {
+            return self.missing_risk();
+        };
+        let (score, clamped) = self.clamp(raw);
+        Risk {
+            level: self.level_for_score(score),
+            score,
+            warning: clamped.then(|| self.out_of_range(raw, score)),
+        }
+    }
+
+    /// Level from a vendor label, score from a vendor score when given, else the level's
+    /// fixed score (Defender's rule).
+    pub(crate) fn risk_for_label(&self, label: Option<&str>, score: Option<f64>) -> Risk {
+        let label = label.map(str::trim).filter(|l| !l.is_empty());
+        let (level, mut warning) = match label {
+            None => (
+                self.missing,
+                Some((
+                    WarningCode::SeverityMissing,
+                    format!("no severity; mapped to {}", self.missing.as_str()),
+                )),
+            ),
+            Some(l) => match self.level_for_label(l) {
+                Some(level) => (level, None),
+                None => (
+                    self.missing,
+                    Some((
+                        WarningCode::SeverityUnknown,
+                        format!(
+                            "severity `{l}` is not in table {}; mapped to {}",
+                            self.id,
+                            self.missing.as_str()
+                        ),
+                    )),
+                ),
+            },
+        };
+        let score = match score {
+            Some(raw) => {
+                let (s, clamped) = self.clamp(raw);
+                if clamped {
+                    warning = Some(self.out_of_range(raw, s));
+                }
+                s
+            }
+            None => self.fixed_score(level),
+        };
+        Risk {
+            level,
+            score,
+            warning,
+        }
+    }
+
+    fn missing_risk(&self) -> Risk {
+        Risk {
+            level: self.missing,
+            score: self.fixed_score(self.missing),
+            warning: Some((
+                WarningCode::SeverityMissing,
+                format!("no severity; mapped to {}", self.missing.as_str()),
+            )),
+        }
+    }
+
+    fn out_of_range(&self, raw: f64, clamped: f64) -> (WarningCode, String) {
+        let (lo, hi) = self.range;
+        (
+            WarningCode::SeverityOutOfRange,
+            format!("severity {raw} is outside {lo:.1}–{hi:.1}; clamped to {clamped:.1}"),
+        )
+    }
+}
