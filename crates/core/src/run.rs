@@ -69,7 +69,10 @@ impl<'o> Run<'o> {
         let result = probe.and_then(|probe| match selector.pick(&probe) {
             Some(p) => {
                 provider_id = Some(p.info().id);
-                p.map(&probe, &mut cx)
+                match selector.claimed_elsewhere(&probe) {
+                    Some(other) => Err(mismatch(p, other, &record.pointer)),
+                    None => p.map(&probe, &mut cx),
+                }
             }
             None => unrecognized(&probe, &record.pointer),
         });
@@ -206,6 +209,23 @@ fn cap_strings(
     }
 }
 
+/// A record of another provider than the one the caller named: rejected, with the fix.
+fn mismatch(
+    named: &dyn provider::Provider,
+    other: &dyn provider::Provider,
+    pointer: &str,
+) -> Error {
+    let (named, other) = (named.info(), other.info());
+    Error::new(
+        ErrorCode::UnrecognizedRecord,
+        format!(
+            "the record looks like a `{}` record, not a `{}` one; use provider `{}` or `auto`",
+            other.id, named.id, other.id
+        ),
+    )
+    .with_pointer(pointer)
+}
+
 /// A record no provider claims (with `auto`): an EventBridge event from another source is
 /// skipped (it is understood, just not mapped); anything else is rejected.
 fn unrecognized(probe: &Probe<'_>, pointer: &str) -> Result<Mapped, Error> {
@@ -225,4 +245,65 @@ fn unrecognized(probe: &Probe<'_>, pointer: &str) -> Result<Mapped, Error> {
          EventBridge event) or a Defender for Cloud record with a `type`",
     )
     .with_pointer(pointer))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ErrorCode, Options, Outcome, transform};
+
+    const FINDING: &str = r#"{"id":"f1","type":"Recon:EC2/Portscan","severity":5,
+      "accountId":"123456789012","region":"us-east-1","updatedAt":"2026-01-01T00:00:00Z",
+      "resource":{"resourceType":"Instance","instanceDetails":{"instanceId":"i-1"}}}"#;
+    const GUARDDUTY: &str = concat!(
+        r#"{"detail-type":"GuardDuty Finding","source":"aws.guardduty","account":"123456789012","#,
+        r#""region":"us-east-1","detail":"#,
+        r#"{"id":"f1","type":"Recon:EC2/Portscan","severity":5,"updatedAt":"2026-01-01T00:00:00Z"}}"#
+    );
+    const DEFENDER: &str = r#"{"type":"Microsoft.Security/assessments/subAssessments",
+      "id":"/subscriptions/s/providers/Microsoft.Security/assessments/a/subAssessments/b",
+      "properties":{"status":{"code":"Unhealthy","severity":"High"},
+      "timeGenerated":"2026-01-01T00:00:00Z","resourceDetails":{"id":"r/repo@sha256:ab"},
+      "additionalData":{"assessedResourceType":"AzureContainerRegistryVulnerability"}}}"#;
+
+    fn rejection(provider: &str, payload: &str) -> (ErrorCode, String) {
+        let out = transform(provider, payload.as_bytes(), &Options::new()).unwrap();
+        match &out.outcomes[0].outcome {
+            Outcome::Rejected { error } => (error.code(), error.message().to_owned()),
+            other => panic!("expected a rejection, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_record_of_another_provider_is_rejected_with_the_right_provider_named() {
+        let (code, message) = rejection("defender-for-cloud", GUARDDUTY);
+        assert_eq!(code, ErrorCode::UnrecognizedRecord);
+        assert!(message.contains("use provider `guardduty`"), "{message}");
+        // A bare finding too: it used to be skipped as an unsupported Defender record type.
+        let (code, _) = rejection("defender-for-cloud", FINDING);
+        assert_eq!(code, ErrorCode::UnrecognizedRecord);
+        let (code, message) = rejection("guardduty", DEFENDER);
+        assert_eq!(code, ErrorCode::UnrecognizedRecord);
+        assert!(
+            message.contains("use provider `defender-for-cloud`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn auto_and_matching_providers_still_map() {
+        for (provider, payload) in [
+            ("auto", FINDING),
+            ("auto", GUARDDUTY),
+            ("guardduty", GUARDDUTY),
+            ("auto", DEFENDER),
+            ("defender-for-cloud", DEFENDER),
+        ] {
+            let out = transform(provider, payload.as_bytes(), &Options::new()).unwrap();
+            assert!(
+                matches!(out.outcomes[0].outcome, Outcome::Mapped { .. }),
+                "{provider}: {:?}",
+                out.outcomes[0].outcome
+            );
+        }
+    }
 }

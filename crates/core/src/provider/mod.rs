@@ -149,6 +149,19 @@ impl Selector {
             })
     }
 
+    /// With an explicit provider: another provider that claims a record this one does not,
+    /// i.e. the caller named the wrong provider for it.
+    pub(crate) fn claimed_elsewhere(self, probe: &Probe<'_>) -> Option<&'static dyn Provider> {
+        match self {
+            Selector::Auto => None,
+            Selector::One(p) if p.claims(probe) => None,
+            Selector::One(p) => REGISTRY
+                .iter()
+                .copied()
+                .find(|o| o.info().id != p.info().id && o.claims(probe)),
+        }
+    }
+
     /// The provider for one record, if any claims it.
     pub(crate) fn pick(self, probe: &Probe<'_>) -> Option<&'static dyn Provider> {
         match self {

@@ -121,16 +121,21 @@ pub(super) fn map(probe: &Probe<'_>, cx: &mut Cx<'_>, producer: Producer) -> Res
         }
     };
     let cvss = Cvss::pick(ad, cx);
-    let label = vuln
-        .and_then(|v| v.severity.as_deref())
-        .or_else(|| p.status.as_ref().and_then(|s| s.severity.as_deref()));
+    let (label, label_at) = match vuln.and_then(|v| v.severity.as_deref()) {
+        Some(l) => (Some(l), format!("{AD}/vulnerabilityDetails/severity")),
+        None => (
+            p.status.as_ref().and_then(|s| s.severity.as_deref()),
+            "/properties/status/severity".to_owned(),
+        ),
+    };
     let risk = TABLE.risk_for_label(label, cvss.score);
     if let Some((code, message)) = &risk.warning {
-        cx.warn(
-            *code,
-            message.clone(),
-            &format!("{AD}/vulnerabilityDetails/severity"),
-        );
+        // A clamped score concerns the CVSS value; anything else the label.
+        let at = match (code, &cvss.at) {
+            (WarningCode::SeverityOutOfRange, Some(score_at)) => score_at,
+            _ => &label_at,
+        };
+        cx.warn(*code, message.clone(), at);
     }
 
     let mut e = Event::new(EventType::VulnerabilityFinding, producer, cx.now);
@@ -157,7 +162,13 @@ pub(super) fn map(probe: &Probe<'_>, cx: &mut Cx<'_>, producer: Producer) -> Res
     };
     e.set("finding.title", title);
     e.set("finding.time.created", time);
-    e.opt("finding.severity", label);
+    // Always set on findings (design §3): the vendor's label, else the level it maps to.
+    e.set(
+        "finding.severity",
+        label
+            .filter(|l| !l.trim().is_empty())
+            .unwrap_or(risk.level.as_str()),
+    );
     e.opt("finding.score", cvss.score);
     e.opt(
         "finding.status",
@@ -324,6 +335,8 @@ struct Cvss {
     score: Option<f64>,
     version: Option<String>,
     vector: Option<String>,
+    /// Where the score came from (pointer relative to the record).
+    at: Option<String>,
 }
 
 impl Cvss {
@@ -345,11 +358,15 @@ impl Cvss {
                     .unwrap_or(key)
                     .to_owned(),
             );
-            c.score = entry.base.map(|n| cx.num(n, &format!("{at}/{key}/base")));
+            let score_at = format!("{at}/{key}/base");
+            c.score = entry.base.map(|n| cx.num(n, &score_at));
+            c.at = c.score.is_some().then_some(score_at);
         }
         // MDVM's top-level score wins: it is what the portal shows.
         if let Some(n) = pick(ad, |a| a.cvss_v30_score.as_ref()) {
-            c.score = Some(cx.num(*n, &format!("{AD}/cvssV30Score")));
+            let score_at = format!("{AD}/cvssV30Score");
+            c.score = Some(cx.num(*n, &score_at));
+            c.at = Some(score_at);
             c.version.get_or_insert_with(|| "3.0".into());
         }
         c
@@ -471,4 +488,59 @@ fn arm_segment(arm: &str, key: &str) -> Option<String> {
 /// The parent assessment's key: the segment after `/assessments/`.
 fn assessment_key(arm: Option<&str>) -> Option<String> {
     arm_segment(arm?, "/assessments/")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, Output, WarningCode, transform};
+
+    /// One MDVM sub-assessment with the given `status` and `additionalData` extras.
+    fn map(status: &str, extra: &str) -> Output {
+        let payload = format!(
+            r#"{{"type":"Microsoft.Security/assessments/subAssessments",
+              "id":"/subscriptions/s/providers/Microsoft.Security/assessments/a/subAssessments/b",
+              "properties":{{"status":{{"code":"Unhealthy"{status}}},
+              "timeGenerated":"2026-01-01T00:00:00Z",
+              "additionalData":{{"assessedResourceType":"AzureContainerRegistryVulnerability",
+                "artifactDetails":{{"repositoryName":"repo","digest":"sha256:{digest}"}}{extra}}}}}}}"#,
+            digest = "ab".repeat(32)
+        );
+        transform("defender-for-cloud", payload.as_bytes(), &Options::new()).unwrap()
+    }
+
+    fn finding_severity(out: &Output) -> Option<&str> {
+        out.events
+            .iter()
+            .find_map(|e| e.get_str("finding.severity"))
+    }
+
+    #[test]
+    fn finding_severity_is_always_set() {
+        let out = map(r#","severity":"High""#, "");
+        assert_eq!(finding_severity(&out), Some("High"));
+        // No label anywhere: the level it maps to (it used to be left out).
+        let out = map("", "");
+        assert_eq!(finding_severity(&out), Some("NONE"));
+        assert_eq!(out.warnings[0].code, WarningCode::SeverityMissing);
+    }
+
+    #[test]
+    fn severity_warnings_point_at_the_value_they_concern() {
+        // The label came from status.severity, not vulnerabilityDetails.
+        let out = map(r#","severity":"Severe""#, "");
+        assert_eq!(out.warnings[0].code, WarningCode::SeverityUnknown);
+        assert_eq!(out.warnings[0].pointer, "/properties/status/severity");
+        // A clamped score concerns the score.
+        let out = map(r#","severity":"High""#, r#","cvssV30Score":11.2"#);
+        assert_eq!(out.warnings[0].code, WarningCode::SeverityOutOfRange);
+        assert_eq!(
+            out.warnings[0].pointer,
+            "/properties/additionalData/cvssV30Score"
+        );
+        let out = map(r#","severity":"High""#, r#","cvss":{"3.0":{"base":-1}}"#);
+        assert_eq!(
+            out.warnings[0].pointer,
+            "/properties/additionalData/cvss/3.0/base"
+        );
+    }
 }

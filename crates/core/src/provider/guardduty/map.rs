@@ -133,10 +133,14 @@ fn finding(e: &mut Event, f: &Finding, time: &str, score: Option<f64>, risk: &Ri
     e.set("finding.title", f.title.as_deref().unwrap_or(&f.kind));
     e.opt("finding.description", f.description.as_deref());
     e.set("finding.time.created", time);
+    // Always set on findings (design §3): GuardDuty's band label, else the number as
+    // sent, else (no severity at all) the level it maps to.
     let label = severity::label(risk.level).map(str::to_owned);
-    e.opt(
+    e.set(
         "finding.severity",
-        label.or_else(|| score.map(|s| s.to_string())),
+        label
+            .or_else(|| score.map(|s| s.to_string()))
+            .unwrap_or_else(|| risk.level.as_str().to_owned()),
     );
     e.opt("finding.score", score);
     if !region.is_empty() && matches!(f.partition.as_deref(), None | Some("aws")) {
@@ -266,5 +270,28 @@ impl Actor {
         e.opt("actor.ips", Some(self.ips.clone()));
         e.opt("actor.fqdns", Some(self.fqdns.clone()));
         e.opt("actor.geo.country.name", self.country.as_deref());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, transform};
+
+    fn severity_of(severity: &str) -> Option<String> {
+        let payload = format!(
+            r#"{{"id":"f1","type":"Recon:EC2/Portscan","accountId":"123456789012",
+              "region":"us-east-1","updatedAt":"2026-01-01T00:00:00Z"{severity},
+              "resource":{{"resourceType":"Instance","instanceDetails":{{"instanceId":"i-1"}}}}}}"#
+        );
+        let out = transform("guardduty", payload.as_bytes(), &Options::new()).unwrap();
+        out.events[0].get_str("finding.severity").map(str::to_owned)
+    }
+
+    #[test]
+    fn finding_severity_is_always_set() {
+        assert_eq!(severity_of(r#","severity":8.2"#).as_deref(), Some("High"));
+        assert_eq!(severity_of(r#","severity":0"#).as_deref(), Some("0"));
+        // No severity at all: the level it maps to (it used to be left out).
+        assert_eq!(severity_of("").as_deref(), Some("NONE"));
     }
 }
