@@ -1,7 +1,15 @@
-//! What a provider's mapping sees of the call while it maps one record: typed parsing with
-//! located errors, warnings, the unmapped-path report and normalization helpers.
+//! What a provider's mapping sees of one record: the parsed record behind path-aware
+//! accessors ([`Node`]), warnings, the unmapped-path report and normalization helpers.
+//!
+//! Each record is parsed once into a borrowed DOM; the mapping navigates it with
+//! [`Node::get`] and reads values with typed readers. Navigation never fails; a reader
+//! fails with the JSON pointer of the value it was given. camelCase names also match their
+//! PascalCase spelling (`id` matches `Id`), since providers send both.
 
-use serde::Deserialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use serde_json_borrow::Value;
 
 use crate::error::{Error, ErrorCode};
 use crate::json;
@@ -9,179 +17,160 @@ use crate::options::Options;
 use crate::output::{Warning, WarningCode};
 use crate::payload::Record;
 use crate::time::{self, Conversion};
-use crate::value::{Num, Time};
 
 /// The mapping context of one record.
-pub(crate) struct Cx<'r> {
-    pub options: &'r Options,
+pub(crate) struct Cx<'a> {
+    pub options: &'a Options,
     /// `options.now`, normalized.
-    pub now: Option<&'r str>,
-    payload: &'r str,
-    record: &'r Record<'r>,
-    warnings: Vec<Warning>,
-    unmapped: Option<Vec<String>>,
-    original: Option<Option<String>>,
+    pub now: Option<&'a str>,
+    payload: &'a str,
+    record: &'a Record<'a>,
+    root: &'a Value<'a>,
+    warnings: RefCell<Vec<Warning>>,
+    /// With the unmapped report: what the mapping looked into or read, by value address.
+    touched: Option<RefCell<HashMap<usize, Touch>>>,
+    original: RefCell<Option<Option<String>>>,
 }
 
-impl<'r> Cx<'r> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Touch {
+    /// Looked into (keys or items read); its unread children are unmapped.
+    Navigated,
+    /// Read as a whole.
+    Consumed,
+}
+
+/// The names below a node's anchor that do not exist in the record (at most four are
+/// kept; deeper chains are never navigated).
+#[derive(Debug, Clone, Copy, Default)]
+struct Tail {
+    names: [&'static str; 4],
+    len: u8,
+}
+
+impl Tail {
+    fn push(mut self, name: &'static str) -> Tail {
+        if usize::from(self.len) < self.names.len() {
+            self.names[usize::from(self.len)] = name;
+            self.len += 1;
+        }
+        self
+    }
+
+    fn names(&self) -> &[&'static str] {
+        &self.names[..usize::from(self.len)]
+    }
+}
+
+/// Why a node cannot be read, found while navigating to it.
+#[derive(Debug, Clone, Copy)]
+enum Fault<'a> {
+    None,
+    /// The key appears twice in its object.
+    Duplicate,
+    /// An ancestor that should be an object is something else.
+    NotAnObject(&'a Value<'a>),
+}
+
+/// A place in the record: a value, or the absence of one at a known path.
+#[derive(Clone, Copy)]
+pub(crate) struct Node<'a> {
+    cx: &'a Cx<'a>,
+    value: Option<&'a Value<'a>>,
+    /// The nearest value that exists at or above this place (the value itself if present).
+    anchor: &'a Value<'a>,
+    /// The names from the anchor down to this place, when it does not exist.
+    tail: Tail,
+    fault: Fault<'a>,
+}
+
+/// A timestamp as the provider sent it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Time<'a> {
+    Text(&'a str),
+    Epoch(f64),
+}
+
+impl<'a> Cx<'a> {
     pub(crate) fn new(
-        options: &'r Options,
-        now: Option<&'r str>,
-        payload: &'r str,
-        record: &'r Record<'r>,
-    ) -> Cx<'r> {
+        options: &'a Options,
+        now: Option<&'a str>,
+        payload: &'a str,
+        record: &'a Record<'a>,
+        root: &'a Value<'a>,
+    ) -> Cx<'a> {
         Cx {
             options,
             now,
             payload,
             record,
-            warnings: Vec::new(),
-            unmapped: options.report_unmapped.then(Vec::new),
-            original: None,
+            root,
+            warnings: RefCell::new(Vec::new()),
+            touched: options
+                .report_unmapped
+                .then(|| RefCell::new(HashMap::new())),
+            original: RefCell::new(None),
+        }
+    }
+
+    /// The record's root.
+    pub(crate) fn root(&'a self) -> Node<'a> {
+        self.node(self.root)
+    }
+
+    fn node(&'a self, v: &'a Value<'a>) -> Node<'a> {
+        Node {
+            cx: self,
+            value: Some(v),
+            anchor: v,
+            tail: Tail::default(),
+            fault: Fault::None,
         }
     }
 
     /// The record's JSON text.
-    pub(crate) fn text(&self) -> &'r str {
-        &self.record.text
+    pub(crate) fn text(&self) -> &'a str {
+        self.record.text
     }
 
-    /// Deserializes `json` (the record's text or a part of it found at `at`, a pointer
-    /// relative to the record) into `T`. Fields of the input that `T` does not read go to
-    /// the unmapped report; a failure becomes a located [`Error`].
-    pub(crate) fn parse<'j, T: Deserialize<'j>>(
-        &mut self,
-        json: &'j str,
-        at: &str,
-    ) -> Result<T, Error> {
-        self.parse_tracked(json, at, true)
-    }
-
-    /// Like [`Cx::parse`], but what `T` leaves unread is not reported: for reads that only
-    /// classify a record (its probe), before the mapping proper reads it.
-    pub(crate) fn parse_untracked<'j, T: Deserialize<'j>>(
-        &mut self,
-        json: &'j str,
-        at: &str,
-    ) -> Result<T, Error> {
-        self.parse_tracked(json, at, false)
-    }
-
-    fn parse_tracked<'j, T: Deserialize<'j>>(
-        &mut self,
-        json: &'j str,
-        at: &str,
-        track: bool,
-    ) -> Result<T, Error> {
-        let unmapped = if track { self.unmapped.as_mut() } else { None };
-        let parsed = match unmapped {
-            None => serde_json::from_str(json),
-            Some(unmapped) => {
-                let mut de = serde_json::Deserializer::from_str(json);
-                serde_ignored::deserialize(&mut de, |path| {
-                    let mut p = String::from(at);
-                    ignored_pointer(&path, &mut p);
-                    unmapped.push(p);
-                })
-                .and_then(|v| de.end().map(|()| v))
-            }
-        };
-        parsed.map_err(|_| self.locate::<T>(json, at))
-    }
-
-    /// Re-runs a failed parse with path tracking to say where it failed. Errors are rare,
-    /// so the hot path never pays for tracking.
+    /// A record-level error at `node`. Line and column locate the record in the payload
+    /// (the pointer locates the value within it).
     #[cold]
-    fn locate<'j, T: Deserialize<'j>>(&self, json: &'j str, at: &str) -> Error {
-        let mut de = serde_json::Deserializer::from_str(json);
-        let err = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Ok(_) => return Error::internal("a parse failed only once; please report it"),
-            Err(e) => e,
-        };
-        let mut pointer = String::from(at);
-        for segment in err.path().iter() {
-            match segment {
-                serde_path_to_error::Segment::Seq { index } => {
-                    pointer.push('/');
-                    pointer.push_str(&index.to_string());
-                }
-                serde_path_to_error::Segment::Map { key } => {
-                    pointer.push('/');
-                    pointer.push_str(&json::escape_token(key));
-                }
-                _ => {}
+    pub(crate) fn error_at(
+        &self,
+        code: ErrorCode,
+        message: impl Into<String>,
+        node: &Node<'_>,
+    ) -> Error {
+        let e = Error::new(code, message).with_pointer(format!(
+            "{}{}",
+            self.record.pointer,
+            node.pointer()
+        ));
+        match json::offset_in(self.payload, self.record.text) {
+            Some(at) => {
+                let (line, column) = json::position(self.payload, at);
+                e.with_position(line, column)
             }
-        }
-        let inner = err.into_inner();
-        let message = json::bare_message(&inner);
-        let code = match field_in(&message, "missing field `") {
-            Some(field) => {
-                pointer.push('/');
-                pointer.push_str(&json::escape_token(field));
-                ErrorCode::MissingField
-            }
-            None => {
-                if let Some(field) = field_in(&message, "duplicate field `") {
-                    pointer.push('/');
-                    pointer.push_str(&json::escape_token(field));
-                }
-                ErrorCode::InvalidValue
-            }
-        };
-        let error =
-            Error::new(code, message).with_pointer(format!("{}{pointer}", self.record.pointer));
-        self.position(json, &inner, error)
-    }
-
-    fn position(&self, json: &str, inner: &serde_json::Error, error: Error) -> Error {
-        match json::offset_in(self.payload, json) {
-            Some(start) if inner.line() > 0 => {
-                let (l0, c0) = json::position(self.payload, start);
-                let line = l0 + inner.line() as u32 - 1;
-                let column = if inner.line() == 1 {
-                    c0 + inner.column() as u32 - 1
-                } else {
-                    inner.column() as u32
-                };
-                error.with_position(line, column)
-            }
-            _ => error,
+            None => e,
         }
     }
 
-    /// A record-level error at `at` (relative to the record).
-    #[cold]
-    pub(crate) fn error(&self, code: ErrorCode, message: impl Into<String>, at: &str) -> Error {
-        Error::new(code, message).with_pointer(format!("{}{at}", self.record.pointer))
-    }
-
-    /// Raises a warning about the value at `at` (relative to the record).
-    pub(crate) fn warn(&mut self, code: WarningCode, message: impl Into<String>, at: &str) {
-        self.warnings.push(Warning {
+    /// Raises a warning about the value at `node`.
+    pub(crate) fn warn(&self, code: WarningCode, message: impl Into<String>, node: &Node<'_>) {
+        self.warnings.borrow_mut().push(Warning {
             record: self.record.index,
             code,
             message: message.into(),
-            pointer: format!("{}{at}", self.record.pointer),
+            pointer: format!("{}{}", self.record.pointer, node.pointer()),
         });
     }
 
-    /// A number, warning when it arrived as a string.
-    pub(crate) fn num(&mut self, n: Num, at: &str) -> f64 {
-        if n.from_string {
-            self.warn(
-                WarningCode::ValueCoerced,
-                format!("number {} arrived as a string", n.value),
-                at,
-            );
-        }
-        n.value
-    }
-
     /// A timestamp normalized to RFC 3339 UTC; `None` (with a warning) when unreadable.
-    pub(crate) fn time(&mut self, t: &Time, at: &str) -> Option<String> {
+    pub(crate) fn time(&self, t: Time<'_>, node: &Node<'_>) -> Option<String> {
         let normalized = match t {
             Time::Text(s) => time::normalize_text(s),
-            Time::Epoch(n) => time::normalize_epoch(*n)
+            Time::Epoch(n) => time::normalize_epoch(n)
                 .map(|(ts, unit)| (ts, Conversion::Converted(unit.epoch_unit()))),
         };
         match normalized {
@@ -190,7 +179,7 @@ impl<'r> Cx<'r> {
                 self.warn(
                     WarningCode::TimestampNormalized,
                     format!("timestamp `{t}` converted to {ts} ({how})"),
-                    at,
+                    node,
                 );
                 Some(ts)
             }
@@ -198,38 +187,40 @@ impl<'r> Cx<'r> {
                 self.warn(
                     WarningCode::TimestampInvalid,
                     format!("`{t}` is not a timestamp; left out"),
-                    at,
+                    node,
                 );
                 None
             }
         }
     }
 
-    /// The first readable timestamp of `candidates` (value, pointer), for a required time.
-    pub(crate) fn required_time(
-        &mut self,
-        candidates: &[(Option<&Time>, &str)],
-    ) -> Result<String, Error> {
-        for (t, at) in candidates {
+    /// The first readable timestamp of `candidates`, for a required time.
+    pub(crate) fn required_time(&self, candidates: &[Node<'a>]) -> Result<String, Error> {
+        // Every candidate is read (and type-checked); the first readable one wins.
+        let times = candidates
+            .iter()
+            .map(|n| n.time())
+            .collect::<Result<Vec<_>, Error>>()?;
+        for (t, node) in times.into_iter().zip(candidates) {
             if let Some(t) = t
-                && let Some(ts) = self.time(t, at)
+                && let Some(ts) = self.time(t, node)
             {
                 return Ok(ts);
             }
         }
-        let names: Vec<&str> = candidates.iter().map(|(_, at)| *at).collect();
-        let first = names.first().copied().unwrap_or("");
-        Err(self.error(
+        let names: Vec<String> = candidates.iter().map(Node::pointer).collect();
+        let first = candidates.first().copied().unwrap_or_else(|| self.root());
+        Err(self.error_at(
             ErrorCode::MissingField,
             format!("no readable finding time; looked at {}", names.join(", ")),
-            first,
+            &first,
         ))
     }
 
     /// The record as compact JSON for `event.original_content`, computed once per record;
     /// `None` when the option is off.
-    pub(crate) fn original_content(&mut self) -> Option<String> {
-        if let Some(cached) = &self.original {
+    pub(crate) fn original_content(&self) -> Option<String> {
+        if let Some(cached) = &*self.original.borrow() {
             return cached.clone();
         }
         let value = self.options.original_content.then(|| {
@@ -239,59 +230,396 @@ impl<'r> Cx<'r> {
                 let max = max as usize;
                 if out.len() > max {
                     let len = out.len();
-                    let mut end = max;
-                    while !out.is_char_boundary(end) {
-                        end -= 1;
-                    }
+                    let end = json::floor_char_boundary(&out, max);
                     out.truncate(end);
                     self.warn(
                         WarningCode::OriginalContentTruncated,
                         format!("event.original_content cut from {len} to {end} bytes"),
-                        "",
+                        &self.root(),
                     );
                 }
             }
             out
         });
-        self.original = Some(value.clone());
+        *self.original.borrow_mut() = Some(value.clone());
         value
     }
 
-    /// Ends the record: its warnings and unmapped paths (sorted, without duplicates; only
-    /// for mapped records, since skipped ones were not mapped at all).
+    /// Ends the record: its warnings, and (for mapped records, with the report on) the
+    /// source paths no mapping read, sorted and without duplicates.
     pub(crate) fn finish(self, mapped: bool) -> (Vec<Warning>, Vec<String>) {
-        let mut unmapped = if mapped {
-            self.unmapped.unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        unmapped.sort();
-        unmapped.dedup();
-        (self.warnings, unmapped)
+        let mut unmapped = Vec::new();
+        if let (true, Some(touched)) = (mapped, &self.touched) {
+            let touched = touched.borrow();
+            let mut path = String::new();
+            collect_unmapped(self.root, &touched, &mut path, &mut unmapped);
+            unmapped.sort();
+            unmapped.dedup();
+        }
+        (self.warnings.into_inner(), unmapped)
+    }
+
+    fn touch(&self, v: &Value<'_>, how: Touch) {
+        if let Some(t) = &self.touched {
+            let mut t = t.borrow_mut();
+            let slot = t.entry(addr(v)).or_insert(how);
+            // Reading a value whole also covers having looked into it.
+            if how == Touch::Consumed {
+                *slot = Touch::Consumed;
+            }
+        }
     }
 }
 
-/// The text between `prefix` and the next backtick, if `message` starts with `prefix`.
-fn field_in<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
-    message.strip_prefix(prefix)?.split('`').next()
+impl<'a> Node<'a> {
+    /// The child `name` (or its PascalCase spelling). Never fails; reading it might.
+    pub(crate) fn get(self, name: &'static str) -> Node<'a> {
+        let mut child = Node {
+            tail: self.tail.push(name),
+            value: None,
+            ..self
+        };
+        if !matches!(self.fault, Fault::None) {
+            return child;
+        }
+        match self.value {
+            Some(v @ Value::Object(obj)) => {
+                self.cx.touch(v, Touch::Navigated);
+                for (k, found) in obj.iter() {
+                    if key_matches(k, name) {
+                        if child.value.is_some() {
+                            child.fault = Fault::Duplicate;
+                        } else {
+                            child.value = Some(found);
+                            child.anchor = found;
+                            child.tail = Tail::default();
+                        }
+                    }
+                }
+                if matches!(child.fault, Fault::Duplicate) {
+                    // Point at the key, not at its first value.
+                    child.anchor = v;
+                    child.tail = Tail::default().push(name);
+                }
+            }
+            None | Some(Value::Null) => {}
+            Some(other) => child.fault = Fault::NotAnObject(other),
+        }
+        child
+    }
+
+    /// `name`, or the same field inside a `data` wrapper (Defender's `additionalData`).
+    pub(crate) fn get_or_data(self, name: &'static str) -> Node<'a> {
+        let direct = self.get(name);
+        if direct.value.is_some() || !matches!(direct.fault, Fault::None) {
+            return direct;
+        }
+        let wrapped = self.get("data").get(name);
+        if wrapped.value.is_some() {
+            wrapped
+        } else {
+            direct
+        }
+    }
+
+    /// Whether a non-null value is here. A `null` found here counts as read.
+    pub(crate) fn exists(&self) -> bool {
+        match self.value {
+            Some(Value::Null) => {
+                self.cx.touch(self.anchor, Touch::Consumed);
+                false
+            }
+            Some(_) => true,
+            None => false,
+        }
+    }
+
+    /// The value, `None` when absent or null; an error for faults found while navigating.
+    fn present(&self) -> Result<Option<&'a Value<'a>>, Error> {
+        match self.fault {
+            Fault::None => Ok(self.value.filter(|_| self.exists())),
+            Fault::Duplicate => Err(self.cx.error_at(
+                ErrorCode::InvalidValue,
+                format!("duplicate field `{}`", self.key_name()),
+                self,
+            )),
+            Fault::NotAnObject(found) => {
+                let at = self.cx.node(found);
+                Err(self.cx.error_at(
+                    ErrorCode::InvalidValue,
+                    format!("invalid type: {}, expected an object", describe(found)),
+                    &at,
+                ))
+            }
+        }
+    }
+
+    fn wrong_type(&self, found: &Value<'_>, expected: &str) -> Error {
+        self.cx.error_at(
+            ErrorCode::InvalidValue,
+            format!("invalid type: {}, expected {expected}", describe(found)),
+            self,
+        )
+    }
+
+    /// A required string.
+    pub(crate) fn str(self) -> Result<&'a str, Error> {
+        self.opt_str()?.ok_or_else(|| self.missing())
+    }
+
+    /// A string, if present.
+    pub(crate) fn opt_str(self) -> Result<Option<&'a str>, Error> {
+        match self.present()? {
+            None => Ok(None),
+            Some(Value::Str(s)) => {
+                self.cx.touch(self.value.expect("present"), Touch::Consumed);
+                Ok(Some(s.as_ref()))
+            }
+            Some(other) => Err(self.wrong_type(other, "a string")),
+        }
+    }
+
+    /// A string, if present and not empty.
+    pub(crate) fn text(self) -> Result<Option<&'a str>, Error> {
+        Ok(self.opt_str()?.filter(|s| !s.is_empty()))
+    }
+
+    /// A finite number, from a JSON number or a numeric string (with a warning).
+    pub(crate) fn opt_num(self) -> Result<Option<f64>, Error> {
+        let Some(v) = self.present()? else {
+            return Ok(None);
+        };
+        let n = match v {
+            Value::Number(n) => n.as_f64(),
+            Value::Str(s) => match s.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => {
+                    self.cx.warn(
+                        WarningCode::ValueCoerced,
+                        format!("number {n} arrived as a string"),
+                        &self,
+                    );
+                    Some(n)
+                }
+                _ => {
+                    return Err(self.cx.error_at(
+                        ErrorCode::InvalidValue,
+                        format!("invalid value: string \"{s}\", expected a finite number"),
+                        &self,
+                    ));
+                }
+            },
+            other => return Err(self.wrong_type(other, "a number")),
+        };
+        self.cx.touch(v, Touch::Consumed);
+        Ok(n.filter(|n| n.is_finite()))
+    }
+
+    /// A boolean, from `true`/`false` or the strings `"true"`/`"false"`.
+    pub(crate) fn opt_bool(self) -> Result<Option<bool>, Error> {
+        let Some(v) = self.present()? else {
+            return Ok(None);
+        };
+        let b = match v {
+            Value::Bool(b) => *b,
+            Value::Str(s) if s.eq_ignore_ascii_case("true") => true,
+            Value::Str(s) if s.eq_ignore_ascii_case("false") => false,
+            other => return Err(self.wrong_type(other, "a boolean")),
+        };
+        self.cx.touch(v, Touch::Consumed);
+        Ok(Some(b))
+    }
+
+    /// A timestamp: text, or an epoch number.
+    pub(crate) fn time(self) -> Result<Option<Time<'a>>, Error> {
+        let Some(v) = self.present()? else {
+            return Ok(None);
+        };
+        let t = match v {
+            Value::Str(s) => Time::Text(s.as_ref()),
+            Value::Number(n) => Time::Epoch(n.as_f64().unwrap_or(f64::NAN)),
+            other => return Err(self.wrong_type(other, "a timestamp string or an epoch number")),
+        };
+        self.cx.touch(v, Touch::Consumed);
+        Ok(Some(t))
+    }
+
+    /// An array of strings (absent or null: empty).
+    pub(crate) fn strs(self) -> Result<Vec<&'a str>, Error> {
+        let items = self.items()?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            if let Some(s) = item.opt_str()? {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The items of an array (absent or null: none).
+    pub(crate) fn items(self) -> Result<Vec<Node<'a>>, Error> {
+        match self.present()? {
+            None => Ok(Vec::new()),
+            Some(v @ Value::Array(items)) => {
+                self.cx.touch(v, Touch::Navigated);
+                Ok(items.iter().map(|item| self.cx.node(item)).collect())
+            }
+            Some(other) => Err(self.wrong_type(other, "an array")),
+        }
+    }
+
+    /// The entries of an object (absent or null: none), in document order.
+    pub(crate) fn entries(self) -> Result<Vec<(&'a str, Node<'a>)>, Error> {
+        match self.present()? {
+            None => Ok(Vec::new()),
+            Some(v @ Value::Object(o)) => {
+                self.cx.touch(v, Touch::Navigated);
+                Ok(o.iter()
+                    .map(|(k, child)| (k, self.cx.node(child)))
+                    .collect())
+            }
+            Some(other) => Err(self.wrong_type(other, "an object")),
+        }
+    }
+
+    /// The value's JSON pointer relative to the record.
+    pub(crate) fn pointer(&self) -> String {
+        let mut out = path_to(self.cx.root, self.anchor).unwrap_or_default();
+        // Missing names are spelled in the casing the anchor's keys use.
+        let pascal = matches!(self.anchor, Value::Object(o)
+            if o.keys().next().is_some_and(|k| k.starts_with(|c: char| c.is_ascii_uppercase())));
+        for name in self.tail.names() {
+            out.push('/');
+            if pascal {
+                let mut c = name.chars();
+                out.extend(c.next().map(|f| f.to_ascii_uppercase()));
+                out.push_str(c.as_str());
+            } else {
+                out.push_str(name);
+            }
+        }
+        out
+    }
+
+    fn key_name(&self) -> &'static str {
+        self.tail.names().last().copied().unwrap_or("")
+    }
+
+    #[cold]
+    fn missing(&self) -> Error {
+        if let Err(e) = self.present() {
+            return e;
+        }
+        let what = match self.tail.names().last() {
+            Some(n) => format!("missing field `{n}`"),
+            None => "missing value".into(),
+        };
+        self.cx.error_at(ErrorCode::MissingField, what, self)
+    }
 }
 
-/// Appends the JSON pointer of an ignored path, array positions as `*`.
-fn ignored_pointer(path: &serde_ignored::Path<'_>, out: &mut String) {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => {}
-        Path::Seq { parent, .. } => {
-            ignored_pointer(parent, out);
-            out.push_str("/*");
+impl std::fmt::Display for Time<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Time::Text(s) => f.write_str(s),
+            Time::Epoch(n) => write!(f, "{n}"),
         }
-        Path::Map { parent, key } => {
-            ignored_pointer(parent, out);
-            out.push('/');
-            out.push_str(&json::escape_token(key));
+    }
+}
+
+/// `key` is `name`, or `name` with its first letter upper-cased.
+fn key_matches(key: &str, name: &str) -> bool {
+    if key.len() != name.len() {
+        return false;
+    }
+    let (kb, nb) = (key.as_bytes(), name.as_bytes());
+    (kb[0] == nb[0] || kb[0] == nb[0].to_ascii_uppercase()) && kb[1..] == nb[1..]
+}
+
+fn addr(v: &Value<'_>) -> usize {
+    std::ptr::from_ref(v) as usize
+}
+
+fn describe(v: &Value<'_>) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) => format!("number `{f}`"),
+            None => "number".into(),
+        },
+        Value::Str(s) => format!("string \"{}\"", json::truncate(s, 40)),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// The JSON pointer of `target` (found by address) under `root`.
+fn path_to(root: &Value<'_>, target: &Value<'_>) -> Option<String> {
+    fn walk(v: &Value<'_>, target: usize, path: &mut String) -> bool {
+        if addr(v) == target {
+            return true;
         }
-        Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => ignored_pointer(parent, out),
+        let len = path.len();
+        match v {
+            Value::Object(o) => {
+                for (k, child) in o.iter() {
+                    path.push('/');
+                    path.push_str(&json::escape_token(k));
+                    if walk(child, target, path) {
+                        return true;
+                    }
+                    path.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    path.push('/');
+                    path.push_str(&i.to_string());
+                    if walk(child, target, path) {
+                        return true;
+                    }
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+        false
+    }
+    let mut path = String::new();
+    walk(root, addr(target), &mut path).then_some(path)
+}
+
+/// The paths of children nobody touched, below values that were looked into. Array
+/// positions are written `*`, so each path is a pattern that holds for every item.
+fn collect_unmapped(
+    v: &Value<'_>,
+    touched: &HashMap<usize, Touch>,
+    path: &mut String,
+    out: &mut Vec<String>,
+) {
+    let len = path.len();
+    let mut visit = |child: &Value<'_>, path: &mut String| {
+        match touched.get(&addr(child)) {
+            Some(Touch::Consumed) => {}
+            Some(Touch::Navigated) => collect_unmapped(child, touched, path, out),
+            None => out.push(path.clone()),
+        }
+        path.truncate(len);
+    };
+    match v {
+        Value::Object(o) => {
+            for (k, child) in o.iter() {
+                path.push('/');
+                path.push_str(&json::escape_token(k));
+                visit(child, path);
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                path.push_str("/*");
+                visit(child, path);
+            }
+        }
+        _ => {}
     }
 }

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 ///   otherwise readable payload is bad. The other records are still mapped.
 ///
 /// `pointer` is an RFC 6901 JSON pointer from the root of the payload to the offending
-/// value; `line` and `column` (1-based) locate it in the payload text when known.
+/// value. `line` and `column` (1-based) locate the error in the payload text: the exact
+/// spot for JSON syntax errors; the start of the record for a rejected record (whose
+/// `pointer` names the value); absent when the record came from a decoded message body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Error {
     code: ErrorCode,

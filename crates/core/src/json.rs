@@ -121,6 +121,20 @@ pub(crate) fn bare_message(err: &serde_json::Error) -> String {
         .map_or(full.clone(), str::to_owned)
 }
 
+/// The largest char boundary of `s` at or below `at`.
+pub(crate) fn floor_char_boundary(s: &str, at: usize) -> usize {
+    let mut end = at.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+/// `s` cut to at most `max` bytes at a char boundary.
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
+    &s[..floor_char_boundary(s, max)]
+}
+
 fn clamp_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -156,12 +170,5 @@ mod tests {
     fn pointer_tokens_escape_tilde_before_slash() {
         assert_eq!(escape_token("a/b~c"), "a~1b~0c");
         assert_eq!(escape_token("plain"), "plain");
-    }
-
-    #[test]
-    fn offset_in_detects_subslices_only() {
-        let outer = String::from("abcdef");
-        assert_eq!(offset_in(&outer, &outer[2..4]), Some(2));
-        assert_eq!(offset_in(&outer, "cd"), None);
     }
 }

@@ -71,7 +71,6 @@ mod provider;
 mod run;
 mod severity;
 mod time;
-mod value;
 
 pub use docs::mapping_table_markdown;
 pub use error::{Category, Error, ErrorCode};
@@ -113,9 +112,11 @@ pub fn transform(provider: &str, payload: &[u8], options: &Options) -> Result<Ou
         ));
     }
     let text = decode_utf8(payload)?;
-    let items = payload::split(text, limits)?;
+    let mut scanned = payload::scan(text, limits)?;
+    let bodies = scanned.take_bodies();
+    let items = payload::resolve(scanned, &bodies, limits)?;
     let mut run = run::Run::new(options, now.as_deref(), text, items.len());
-    for item in &items {
+    for item in items {
         run.item(item, selector);
     }
     run.finish()

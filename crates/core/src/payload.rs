@@ -10,10 +10,9 @@
 //! payload, an element that is not a record, an NDJSON line or a body string that is not
 //! JSON becomes one rejected record; the others are still mapped.
 
-use std::borrow::Cow;
-
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use serde_json_borrow::Value;
 
 use crate::error::{Error, ErrorCode};
 use crate::json;
@@ -27,10 +26,10 @@ pub(crate) struct Record<'a> {
     pub pointer: String,
     /// 1-based NDJSON line.
     pub line: Option<u32>,
-    /// The record's JSON text: a slice of the payload, or a decoded message body.
-    pub text: Cow<'a, str>,
-    /// The record's probe, when it was already read while splitting.
-    pub probe: Option<Probe<'a>>,
+    /// The record's JSON text: a slice of the payload, or of a decoded message body.
+    pub text: &'a str,
+    /// The parsed record, when splitting already parsed it (a single-record payload).
+    pub dom: Option<Value<'a>>,
 }
 
 /// A record that could not even be read as a record.
@@ -50,85 +49,22 @@ pub(crate) enum Item<'a> {
     Bad(BadRecord),
 }
 
-/// The top-level keys that classify a record or a container, read in one pass that skips
-/// everything else. Every field is raw so that a probe never fails on types.
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
-pub(crate) struct Probe<'a> {
-    #[serde(borrow)]
-    pub records: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub findings: Option<&'a RawValue>,
-    #[serde(borrow, rename = "Findings")]
-    pub findings_pascal: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub value: Option<&'a RawValue>,
-    #[serde(borrow, rename = "detail-type")]
-    pub detail_type: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub source: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub detail: Option<&'a RawValue>,
-    #[serde(borrow, rename = "type")]
-    pub type_lower: Option<&'a RawValue>,
-    #[serde(borrow, rename = "Type")]
-    pub type_pascal: Option<&'a RawValue>,
-    #[serde(borrow, rename = "AlertType")]
-    pub alert_type: Option<&'a RawValue>,
-    #[serde(borrow, rename = "SystemAlertId")]
-    pub system_alert_id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub arn: Option<&'a RawValue>,
-    #[serde(borrow, rename = "Arn")]
-    pub arn_pascal: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub resource: Option<&'a RawValue>,
-    #[serde(borrow, rename = "Resource")]
-    pub resource_pascal: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub severity: Option<&'a RawValue>,
-    #[serde(borrow, rename = "Severity")]
-    pub severity_pascal: Option<&'a RawValue>,
+/// The result of reading the payload's structure, before message bodies are decoded:
+/// bodies are owned strings that the records of the second phase borrow.
+pub(crate) struct Scanned<'a> {
+    pending: Vec<Pending<'a>>,
+    /// Decoded Event Hubs message bodies.
+    pub bodies: Vec<String>,
 }
 
-impl<'a> Probe<'a> {
-    /// The string value of a raw field, if it is a string.
-    pub(crate) fn string(raw: Option<&'a RawValue>) -> Option<Cow<'a, str>> {
-        raw.and_then(|r| serde_json::from_str::<Cow<'a, str>>(r.get()).ok())
-    }
-
-    /// `type` or `Type`.
-    pub(crate) fn record_type(&self) -> Option<Cow<'a, str>> {
-        Probe::string(self.type_lower).or_else(|| Probe::string(self.type_pascal))
-    }
-
-    /// `arn` or `Arn`.
-    pub(crate) fn arn(&self) -> Option<Cow<'a, str>> {
-        Probe::string(self.arn).or_else(|| Probe::string(self.arn_pascal))
-    }
-
-    /// Whether the record is an EventBridge envelope (or a trimmed one with only `detail`).
-    pub(crate) fn is_eventbridge(&self) -> bool {
-        self.detail_type.is_some() || (self.source.is_some() && self.detail.is_some())
-    }
-
-    /// The array of records when this object is a container, with its key.
-    fn container(&self) -> Option<(&'static str, &'a RawValue)> {
-        [
-            ("records", self.records),
-            ("findings", self.findings),
-            ("Findings", self.findings_pascal),
-            ("value", self.value),
-        ]
-        .into_iter()
-        .find_map(|(k, v)| {
-            v.filter(|r| first_byte(r.get()) == Some(b'['))
-                .map(|r| (k, r))
-        })
-    }
+enum Pending<'a> {
+    Piece(Piece<'a>, Option<u32>),
+    /// `bodies[usize]`, found at this pointer and line.
+    Body(usize, String, Option<u32>),
 }
 
-/// Splits `text` into records.
-pub(crate) fn split<'a>(text: &'a str, limits: &Limits) -> Result<Vec<Item<'a>>, Error> {
+/// Phase one: the payload's structure. Fails only when the payload fails as a whole.
+pub(crate) fn scan<'a>(text: &'a str, limits: &Limits) -> Result<Scanned<'a>, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if first_byte(text).is_none() {
         return Err(Error::new(ErrorCode::EmptyPayload, "the payload is empty"));
@@ -140,18 +76,34 @@ pub(crate) fn split<'a>(text: &'a str, limits: &Limits) -> Result<Vec<Item<'a>>,
                 .with_position(line, column),
         );
     }
-    let mut items = Items::default();
-    match pieces(text, "") {
-        Ok(pieces) => items.extend(pieces, None),
-        Err(DocError::Trailing) => items.ndjson(text),
-        Err(DocError::Json(e)) if ndjson_with_bad_first_line(text) => {
-            let _ = e;
-            items.ndjson(text)
-        }
+    let mut scanned = Scanned {
+        pending: Vec::new(),
+        bodies: Vec::new(),
+    };
+    match pieces(text, "", true) {
+        Ok(pieces) => scanned.extend(pieces, None),
+        Err(DocError::Trailing) => scanned.ndjson(text),
+        Err(DocError::Json(_)) if ndjson_with_bad_first_line(text) => scanned.ndjson(text),
         Err(DocError::Json(e)) => {
             let (line, column) = json::error_position(text, &e);
             return Err(Error::new(ErrorCode::InvalidJson, json::bare_message(&e))
                 .with_position(line, column));
+        }
+    }
+    Ok(scanned)
+}
+
+/// Phase two: decoded message bodies become records; every record gets its index.
+pub(crate) fn resolve<'a>(
+    pending: Scanned<'a>,
+    bodies: &'a [String],
+    limits: &Limits,
+) -> Result<Vec<Item<'a>>, Error> {
+    let mut items = Items::default();
+    for p in pending.pending {
+        match p {
+            Pending::Piece(piece, line) => items.piece(piece, line),
+            Pending::Body(i, pointer, line) => items.body(&bodies[i], pointer, line),
         }
     }
     if items.0.len() > limits.max_records as usize {
@@ -162,6 +114,62 @@ pub(crate) fn split<'a>(text: &'a str, limits: &Limits) -> Result<Vec<Item<'a>>,
         ));
     }
     Ok(items.0)
+}
+
+impl<'a> Scanned<'a> {
+    /// Takes the bodies out, leaving the structure to resolve against them.
+    pub(crate) fn take_bodies(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.bodies)
+    }
+
+    fn extend(&mut self, pieces: Vec<Piece<'a>>, line: Option<u32>) {
+        for piece in pieces {
+            match piece {
+                Piece::Body { pointer, body } => {
+                    self.bodies.push(body);
+                    self.pending
+                        .push(Pending::Body(self.bodies.len() - 1, pointer, line));
+                }
+                other => self.pending.push(Pending::Piece(other, line)),
+            }
+        }
+    }
+
+    fn ndjson(&mut self, text: &'a str) {
+        self.pending.clear();
+        self.bodies.clear();
+        for (n, raw_line) in text.split('\n').enumerate() {
+            let line_no = u32_of(n + 1);
+            let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+            if first_byte(line).is_none() {
+                continue;
+            }
+            match pieces(line, "", false) {
+                Ok(pieces) => self.extend(pieces, Some(line_no)),
+                Err(e) => {
+                    let error = match e {
+                        DocError::Trailing => Error::new(
+                            ErrorCode::InvalidJson,
+                            "more than one JSON value on one NDJSON line",
+                        )
+                        .with_position(line_no, 1),
+                        DocError::Json(e) => {
+                            let (_, column) = json::error_position(line, &e);
+                            Error::new(ErrorCode::InvalidJson, json::bare_message(&e))
+                                .with_position(line_no, column)
+                        }
+                    };
+                    self.pending.push(Pending::Piece(
+                        Piece::Bad {
+                            pointer: String::new(),
+                            error,
+                        },
+                        Some(line_no),
+                    ));
+                }
+            }
+        }
+    }
 }
 
 enum DocError {
@@ -176,7 +184,7 @@ enum Piece<'t> {
     Record {
         pointer: String,
         text: &'t str,
-        probe: Option<Probe<'t>>,
+        dom: Option<Value<'t>>,
     },
     /// A string element: an Event Hubs message body still to decode.
     Body {
@@ -189,42 +197,76 @@ enum Piece<'t> {
     },
 }
 
-/// Reads one JSON document (the payload, an NDJSON line or a message body).
-fn pieces<'t>(text: &'t str, pointer: &str) -> Result<Vec<Piece<'t>>, DocError> {
+/// The container keys of an object, read in a pass that skips everything else. Raw, so
+/// that the read never fails on types.
+#[derive(Deserialize)]
+struct Containers<'a> {
+    #[serde(borrow)]
+    records: Option<&'a RawValue>,
+    #[serde(borrow)]
+    findings: Option<&'a RawValue>,
+    #[serde(borrow, rename = "Findings")]
+    findings_pascal: Option<&'a RawValue>,
+    #[serde(borrow)]
+    value: Option<&'a RawValue>,
+}
+
+impl<'a> Containers<'a> {
+    /// The array of records when the object is a container, with its key.
+    fn array(&self) -> Option<(&'static str, &'a RawValue)> {
+        [
+            ("records", self.records),
+            ("findings", self.findings),
+            ("Findings", self.findings_pascal),
+            ("value", self.value),
+        ]
+        .into_iter()
+        .find_map(|(k, v)| {
+            v.filter(|r| first_byte(r.get()) == Some(b'['))
+                .map(|r| (k, r))
+        })
+    }
+}
+
+/// Whether a parsed object is a container of records.
+fn is_container(dom: &Value<'_>) -> bool {
+    dom.as_object().is_some_and(|o| {
+        ["records", "findings", "Findings", "value"]
+            .iter()
+            .any(|k| o.get(k).is_some_and(Value::is_array))
+    })
+}
+
+/// Reads one JSON document (the payload, an NDJSON line or a message body). With
+/// `keep_dom`, a single-record document is parsed once and kept.
+fn pieces<'t>(text: &'t str, pointer: &str, keep_dom: bool) -> Result<Vec<Piece<'t>>, DocError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let pieces = match first_byte(text) {
-        Some(b'{') => match Probe::deserialize(&mut de) {
-            Ok(probe) => {
-                de.end().map_err(|_| DocError::Trailing)?;
-                match probe.container() {
-                    Some((key, array)) => {
-                        let elements: Vec<&'t RawValue> =
-                            serde_json::from_str(array.get()).map_err(DocError::Json)?;
-                        elements
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, el)| element(el, format!("{pointer}/{key}/{i}")))
-                            .collect()
-                    }
-                    None => vec![Piece::Record {
-                        pointer: pointer.to_owned(),
-                        text,
-                        probe: Some(probe),
-                    }],
-                }
-            }
-            // Valid JSON that the probe cannot read (a duplicate key): the mapping will
-            // reject it with a located error.
-            Err(e) if e.is_data() => {
-                serde_json::from_str::<&RawValue>(text).map_err(classify)?;
+        Some(b'{') if keep_dom => {
+            let dom = Value::deserialize(&mut de).map_err(classify)?;
+            de.end().map_err(|_| DocError::Trailing)?;
+            if is_container(&dom) {
+                container(text, pointer)?
+            } else {
                 vec![Piece::Record {
                     pointer: pointer.to_owned(),
                     text,
-                    probe: None,
+                    dom: Some(dom),
                 }]
             }
-            Err(e) => return Err(classify(e)),
-        },
+        }
+        Some(b'{') => {
+            let c = Containers::deserialize(&mut de).map_err(classify)?;
+            de.end().map_err(|_| DocError::Trailing)?;
+            match c.array() {
+                Some(_) => container(text, pointer)?,
+                None => vec![Piece::Record {
+                    pointer: pointer.to_owned(),
+                    text,
+                    dom: None,
+                }],
+            }
+        }
         Some(b'[') => {
             let elements = Vec::<&'t RawValue>::deserialize(&mut de).map_err(classify)?;
             de.end().map_err(|_| DocError::Trailing)?;
@@ -243,6 +285,20 @@ fn pieces<'t>(text: &'t str, pointer: &str) -> Result<Vec<Piece<'t>>, DocError> 
     Ok(pieces)
 }
 
+/// The records of a container object.
+fn container<'t>(text: &'t str, pointer: &str) -> Result<Vec<Piece<'t>>, DocError> {
+    let c: Containers<'t> = serde_json::from_str(text).map_err(classify)?;
+    let Some((key, array)) = c.array() else {
+        return Ok(Vec::new());
+    };
+    let elements: Vec<&'t RawValue> = serde_json::from_str(array.get()).map_err(DocError::Json)?;
+    Ok(elements
+        .into_iter()
+        .enumerate()
+        .map(|(i, el)| element(el, format!("{pointer}/{key}/{i}")))
+        .collect())
+}
+
 /// One element of a container: a record, a message body string, or neither.
 fn element<'t>(raw: &'t RawValue, pointer: String) -> Piece<'t> {
     let text = raw.get();
@@ -250,7 +306,7 @@ fn element<'t>(raw: &'t RawValue, pointer: String) -> Piece<'t> {
         Some(b'{') => Piece::Record {
             pointer,
             text,
-            probe: None,
+            dom: None,
         },
         Some(b'"') => match serde_json::from_str::<String>(text) {
             Ok(body) => Piece::Body { pointer, body },
@@ -286,35 +342,28 @@ fn not_a_record(found: &str, pointer: &str) -> Error {
 struct Items<'a>(Vec<Item<'a>>);
 
 impl<'a> Items<'a> {
-    fn extend(&mut self, pieces: Vec<Piece<'a>>, line: Option<u32>) {
-        for piece in pieces {
-            match piece {
-                Piece::Record {
-                    pointer,
-                    text,
-                    probe,
-                } => self.record(Cow::Borrowed(text), probe, pointer, line),
-                Piece::Bad { pointer, error } => self.bad(pointer, line, error),
-                Piece::Body { pointer, body } => self.body(&body, pointer, line),
+    fn piece(&mut self, piece: Piece<'a>, line: Option<u32>) {
+        match piece {
+            Piece::Record { pointer, text, dom } => self.record(text, dom, pointer, line),
+            Piece::Bad { pointer, error } => self.bad(pointer, line, error),
+            // Bodies were set aside while scanning.
+            Piece::Body { pointer, .. } => {
+                self.bad(pointer, line, Error::internal("unresolved message body"))
             }
         }
     }
 
     /// A message body decoded from a JSON string: a record or a container of records.
-    /// Its records are owned copies; bodies are small and this keeps lifetimes simple.
-    fn body(&mut self, body: &str, pointer: String, line: Option<u32>) {
-        match pieces(body, &pointer) {
+    fn body(&mut self, body: &'a str, pointer: String, line: Option<u32>) {
+        match pieces(body, &pointer, false) {
             Ok(inner) => {
                 for piece in inner {
                     match piece {
-                        Piece::Record { pointer, text, .. } => {
-                            self.record(Cow::Owned(text.to_owned()), None, pointer, line)
-                        }
                         Piece::Body { pointer, .. } => {
                             let e = not_a_record("a string inside a message body", &pointer);
                             self.bad(pointer, line, e)
                         }
-                        Piece::Bad { pointer, error } => self.bad(pointer, line, error),
+                        other => self.piece(other, line),
                     }
                 }
             }
@@ -335,39 +384,10 @@ impl<'a> Items<'a> {
         }
     }
 
-    fn ndjson(&mut self, text: &'a str) {
-        self.0.clear();
-        for (n, raw_line) in text.split('\n').enumerate() {
-            let line_no = u32_of(n + 1);
-            let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-            if first_byte(line).is_none() {
-                continue;
-            }
-            match pieces(line, "") {
-                Ok(pieces) => self.extend(pieces, Some(line_no)),
-                Err(e) => {
-                    let error = match e {
-                        DocError::Trailing => Error::new(
-                            ErrorCode::InvalidJson,
-                            "more than one JSON value on one NDJSON line",
-                        )
-                        .with_position(line_no, 1),
-                        DocError::Json(e) => {
-                            let (_, column) = json::error_position(line, &e);
-                            Error::new(ErrorCode::InvalidJson, json::bare_message(&e))
-                                .with_position(line_no, column)
-                        }
-                    };
-                    self.bad(String::new(), Some(line_no), error);
-                }
-            }
-        }
-    }
-
     fn record(
         &mut self,
-        text: Cow<'a, str>,
-        probe: Option<Probe<'a>>,
+        text: &'a str,
+        dom: Option<Value<'a>>,
         pointer: String,
         line: Option<u32>,
     ) {
@@ -377,7 +397,7 @@ impl<'a> Items<'a> {
             pointer,
             line,
             text,
-            probe,
+            dom,
         }));
     }
 
@@ -427,9 +447,11 @@ fn u32_of(n: usize) -> u32 {
 mod tests {
     use super::*;
 
-    fn shape(text: &str) -> Vec<String> {
-        split(text, &Limits::default())
-            .unwrap()
+    fn split(text: &str, limits: &Limits) -> Result<Vec<String>, Error> {
+        let mut scanned = scan(text, limits)?;
+        let bodies = scanned.take_bodies();
+        let items = resolve(scanned, &bodies, limits)?;
+        Ok(items
             .iter()
             .map(|i| match i {
                 Item::Record(r) => format!(
@@ -445,7 +467,11 @@ mod tests {
                     b.error.code()
                 ),
             })
-            .collect()
+            .collect())
+    }
+
+    fn shape(text: &str) -> Vec<String> {
+        split(text, &Limits::default()).unwrap()
     }
 
     #[test]

@@ -6,10 +6,13 @@ use crate::cx::Cx;
 use crate::error::{Error, ErrorCode};
 use crate::event::{EventType, MAPPING_VERSION_FIELD, Value};
 use crate::ids;
+use crate::json;
 use crate::options::Options;
 use crate::output::{Outcome, Output, RecordOutcome, SkipReason, Warning, WarningCode};
-use crate::payload::{Item, Probe, Record};
-use crate::provider::{self, Mapped, Selector, Slot};
+use serde_json_borrow::Value as Dom;
+
+use crate::payload::{Item, Record};
+use crate::provider::{self, Mapped, Selector, Shape, Slot};
 
 pub(crate) struct Run<'o> {
     options: &'o Options,
@@ -37,17 +40,15 @@ impl<'o> Run<'o> {
         }
     }
 
-    pub(crate) fn item(&mut self, item: &Item<'_>, selector: Selector) {
+    pub(crate) fn item(&mut self, item: Item<'_>, selector: Selector) {
         match item {
             Item::Bad(bad) => self.push(
                 RecordOutcome {
                     index: bad.index,
-                    pointer: bad.pointer.clone(),
+                    pointer: bad.pointer,
                     line: bad.line,
                     provider: None,
-                    outcome: Outcome::Rejected {
-                        error: bad.error.clone(),
-                    },
+                    outcome: Outcome::Rejected { error: bad.error },
                     unmapped: Vec::new(),
                 },
                 Slot {
@@ -59,23 +60,41 @@ impl<'o> Run<'o> {
         }
     }
 
-    fn record(&mut self, record: &Record<'_>, selector: Selector) {
-        let mut cx = Cx::new(self.options, self.now, self.payload, record);
-        let probe = match record.probe {
-            Some(p) => Ok(p),
-            None => cx.parse_untracked::<Probe<'_>>(cx.text(), ""),
+    fn record(&mut self, mut record: Record<'_>, selector: Selector) {
+        // Single-record payloads arrive parsed; array elements and bodies are parsed here,
+        // one at a time, so a large batch never holds every parsed record at once.
+        let dom = match record.dom.take() {
+            Some(dom) => dom,
+            None => match serde_json::from_str::<Dom<'_>>(record.text) {
+                Ok(dom) => dom,
+                Err(e) => {
+                    let error = Error::new(ErrorCode::InvalidJson, json::bare_message(&e))
+                        .with_pointer(record.pointer.clone());
+                    return self.item(
+                        Item::Bad(crate::payload::BadRecord {
+                            index: record.index,
+                            pointer: record.pointer,
+                            line: record.line,
+                            error,
+                        }),
+                        selector,
+                    );
+                }
+            },
         };
+        let cx = Cx::new(self.options, self.now, self.payload, &record, &dom);
+        let shape = Shape::of(&dom);
         let mut provider_id = None;
-        let result = probe.and_then(|probe| match selector.pick(&probe) {
+        let result = match selector.pick(&shape) {
             Some(p) => {
                 provider_id = Some(p.info().id);
-                match selector.claimed_elsewhere(&probe) {
+                match selector.claimed_elsewhere(&shape) {
                     Some(other) => Err(mismatch(p, other, &record.pointer)),
-                    None => p.map(&probe, &mut cx),
+                    None => p.map(&shape, &cx),
                 }
             }
-            None => unrecognized(&probe, &record.pointer),
-        });
+            None => unrecognized(&shape, &record.pointer),
+        };
         let (outcome, events) = match result {
             Ok(Mapped::Events(mut events)) => {
                 let original = cx.original_content();
@@ -228,10 +247,10 @@ fn mismatch(
 
 /// A record no provider claims (with `auto`): an EventBridge event from another source is
 /// skipped (it is understood, just not mapped); anything else is rejected.
-fn unrecognized(probe: &Probe<'_>, pointer: &str) -> Result<Mapped, Error> {
-    if probe.is_eventbridge() {
-        let source = Probe::string(probe.source).unwrap_or_default();
-        let detail_type = Probe::string(probe.detail_type).unwrap_or_default();
+fn unrecognized(shape: &Shape<'_>, pointer: &str) -> Result<Mapped, Error> {
+    if shape.is_eventbridge() {
+        let source = shape.source.unwrap_or_default();
+        let detail_type = shape.detail_type.unwrap_or_default();
         return Ok(Mapped::Skipped(
             SkipReason::UnsupportedRecordType,
             format!(

@@ -1,11 +1,12 @@
 //! The providers, behind one registry. A new provider is one folder here and one line in
 //! [`REGISTRY`].
 
+use serde_json_borrow::Value;
+
 use crate::cx::Cx;
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
 use crate::output::SkipReason;
-use crate::payload::Probe;
 use crate::severity::SeverityTable;
 
 pub(crate) mod defender;
@@ -85,10 +86,10 @@ pub(crate) trait Provider: Sync {
     fn info(&self) -> &'static ProviderInfo;
 
     /// Whether this provider recognises the record (for `auto`).
-    fn claims(&self, probe: &Probe<'_>) -> bool;
+    fn claims(&self, shape: &Shape<'_>) -> bool;
 
     /// Maps one record.
-    fn map(&self, probe: &Probe<'_>, cx: &mut Cx<'_>) -> Result<Mapped, Error>;
+    fn map(&self, shape: &Shape<'_>, cx: &Cx<'_>) -> Result<Mapped, Error>;
 
     /// Batch-level events after every record was mapped (e.g. one scan event per image).
     /// `slots` holds, per record in input order, the provider that mapped it and its events.
@@ -151,22 +152,22 @@ impl Selector {
 
     /// With an explicit provider: another provider that claims a record this one does not,
     /// i.e. the caller named the wrong provider for it.
-    pub(crate) fn claimed_elsewhere(self, probe: &Probe<'_>) -> Option<&'static dyn Provider> {
+    pub(crate) fn claimed_elsewhere(self, shape: &Shape<'_>) -> Option<&'static dyn Provider> {
         match self {
             Selector::Auto => None,
-            Selector::One(p) if p.claims(probe) => None,
+            Selector::One(p) if p.claims(shape) => None,
             Selector::One(p) => REGISTRY
                 .iter()
                 .copied()
-                .find(|o| o.info().id != p.info().id && o.claims(probe)),
+                .find(|o| o.info().id != p.info().id && o.claims(shape)),
         }
     }
 
     /// The provider for one record, if any claims it.
-    pub(crate) fn pick(self, probe: &Probe<'_>) -> Option<&'static dyn Provider> {
+    pub(crate) fn pick(self, shape: &Shape<'_>) -> Option<&'static dyn Provider> {
         match self {
             Selector::One(p) => Some(p),
-            Selector::Auto => REGISTRY.iter().copied().find(|p| p.claims(probe)),
+            Selector::Auto => REGISTRY.iter().copied().find(|p| p.claims(shape)),
         }
     }
 }
@@ -174,4 +175,45 @@ impl Selector {
 /// Looks a provider up by id.
 pub(crate) fn by_id(id: &str) -> Option<&'static dyn Provider> {
     REGISTRY.iter().copied().find(|p| p.info().id == id)
+}
+
+/// The top-level keys that say what a record is: read from the parsed record, outside the
+/// unmapped-path tracking (classifying is not mapping).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Shape<'a> {
+    pub detail_type: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub has_detail: bool,
+    /// `type` or `Type`, when a string.
+    pub record_type: Option<&'a str>,
+    /// `AlertType` or `SystemAlertId` (Defender alerts in the Log Analytics shape).
+    pub alert: bool,
+    pub arn: Option<&'a str>,
+    pub has_resource: bool,
+    pub has_severity: bool,
+}
+
+impl<'a> Shape<'a> {
+    pub(crate) fn of(root: &'a Value<'a>) -> Shape<'a> {
+        let Some(o) = root.as_object() else {
+            return Shape::default();
+        };
+        let get = |k: &str| o.get(k);
+        let str_of = |k: &str| get(k).and_then(Value::as_str);
+        Shape {
+            detail_type: str_of("detail-type"),
+            source: str_of("source"),
+            has_detail: get("detail").is_some(),
+            record_type: str_of("type").or_else(|| str_of("Type")),
+            alert: get("AlertType").is_some() || get("SystemAlertId").is_some(),
+            arn: str_of("arn").or_else(|| str_of("Arn")),
+            has_resource: get("resource").is_some() || get("Resource").is_some(),
+            has_severity: get("severity").is_some() || get("Severity").is_some(),
+        }
+    }
+
+    /// Whether the record is an EventBridge envelope.
+    pub(crate) fn is_eventbridge(&self) -> bool {
+        self.detail_type.is_some() || (self.source.is_some() && self.has_detail)
+    }
 }

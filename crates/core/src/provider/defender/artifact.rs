@@ -3,7 +3,7 @@
 //! `<registry>/<repo>@sha256:…` (AWS, GCP), `/repositories/<repo>/images/sha256:…` (Azure
 //! MDVM), `…/registries/<name>/repository/<repo>/imageDigest/<digest>/…` (Qualys).
 
-use super::input::{AdditionalData, Properties, SubAssessment};
+use super::input::{Artifact, Properties, SubAssessment};
 use crate::image::{is_content_digest, split_registry};
 
 #[derive(Debug, Default, PartialEq)]
@@ -18,19 +18,15 @@ pub(super) struct Image {
 }
 
 impl Image {
-    pub(super) fn resolve(s: &SubAssessment, p: &Properties, ad: &AdditionalData) -> Image {
-        let artifact = pick(ad, |a| a.artifact_details.as_ref());
-        let resource_id = p
-            .resource_details
-            .as_ref()
-            .and_then(|r| r.id.as_deref())
-            .unwrap_or("");
+    pub(super) fn resolve(s: &SubAssessment<'_>, p: &Properties<'_>, a: &Artifact<'_>) -> Image {
+        let resource_id = p.resource.id.unwrap_or("");
         let from_id = parse_resource_id(resource_id);
-        let arm = s.id.as_deref().unwrap_or("");
+        let arm = s.id.unwrap_or("");
 
-        let raw_digest = artifact
-            .and_then(|a| a.digest.clone())
-            .or_else(|| pick(ad, |a| a.image_digest.as_ref()).cloned())
+        let raw_digest = a
+            .digest
+            .or(a.image_digest)
+            .map(str::to_owned)
             .or(from_id.digest.clone())
             .filter(|d| !d.trim().is_empty());
         let (digest, other_id) = match raw_digest {
@@ -38,21 +34,23 @@ impl Image {
             Some(d) => (None, Some(d)),
             None => (None, None),
         };
-        let repository = artifact
-            .and_then(|a| a.repository_name.clone())
-            .or_else(|| pick(ad, |a| a.repository_name.as_ref()).cloned())
+        let repository = a
+            .repository_name
+            .or(a.flat_repository_name)
+            .map(str::to_owned)
             .or(from_id.repository)
             .filter(|r| !r.is_empty());
-        let registry = artifact
-            .and_then(|a| a.registry_host.clone())
+        let registry = a
+            .registry_host
+            .map(str::to_owned)
             .or(from_id.registry)
             .or_else(|| acr_login_server(arm).or_else(|| acr_login_server(resource_id)))
             .filter(|r| !r.is_empty());
-        let tags = artifact
-            .and_then(|a| a.tags.clone())
-            .unwrap_or_default()
-            .into_iter()
+        let tags = a
+            .tags
+            .iter()
             .filter(|t| !t.is_empty())
+            .map(|t| (*t).to_owned())
             .collect();
         Image {
             digest,
@@ -74,14 +72,6 @@ impl Image {
         };
         Some(format!("{name}@{id}"))
     }
-}
-
-/// A field of `additionalData`, or of its `data` wrapper.
-pub(super) fn pick<'a, T>(
-    ad: &'a AdditionalData,
-    f: impl Fn(&'a AdditionalData) -> Option<&'a T>,
-) -> Option<&'a T> {
-    f(ad).or_else(|| ad.data.as_deref().and_then(f))
 }
 
 #[derive(Debug, Default, PartialEq)]

@@ -1,215 +1,249 @@
 //! Defender for Cloud sub-assessments as exported: the camelCase ARM shape (continuous
-//! export, Azure Resource Graph) and the PascalCase .NET shape. Container vulnerability data
-//! comes in two layouts: Qualys-era (`ContainerRegistryVulnerability`, flat) and MDVM
-//! (`Azure/Aws/GcpContainerRegistryVulnerability`, nested `*Details`), optionally wrapped in
-//! `additionalData.data`.
+//! export, Azure Resource Graph) and the PascalCase .NET shape (the accessors match both).
+//! Container vulnerability data comes in two layouts: Qualys-era
+//! (`ContainerRegistryVulnerability`, flat) and MDVM (`Azure/Aws/GcpContainerRegistryVulnerability`,
+//! nested `*Details`), optionally wrapped in `additionalData.data`.
 //!
 //! Field names: Azure REST API specs, `Microsoft.Security/.../subAssessments.json`, and
 //! Defender for Cloud's "Container vulnerability assessments" sub-assessment reference.
 
-use std::collections::BTreeMap;
+use crate::cx::Node;
+use crate::error::Error;
 
-use serde::Deserialize;
-
-use crate::value::{Flag, Num, Time};
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct SubAssessment {
-    #[serde(alias = "Id")]
-    pub id: Option<String>,
-    /// Classified from the probe before parsing; declared so that the unmapped report
-    /// counts it as read.
-    #[serde(rename = "type", alias = "Type")]
-    #[allow(dead_code)]
-    pub kind: Option<String>,
-    #[serde(alias = "TenantId")]
-    pub tenant_id: Option<String>,
+pub(crate) struct SubAssessment<'a> {
+    pub id: Option<&'a str>,
+    pub tenant_id: Option<&'a str>,
     /// Azure Resource Graph adds these three.
-    #[serde(alias = "SubscriptionId")]
-    pub subscription_id: Option<String>,
-    #[serde(alias = "ResourceGroup")]
-    pub resource_group: Option<String>,
-    #[serde(alias = "TimeGenerated")]
-    pub time_generated: Option<Time>,
-    #[serde(alias = "Properties")]
-    pub properties: Option<Properties>,
-    #[serde(alias = "SubAssessmentEventDataEnrichment")]
-    pub sub_assessment_event_data_enrichment: Option<Enrichment>,
-    #[serde(alias = "SecurityEventDataEnrichment")]
-    pub security_event_data_enrichment: Option<Enrichment>,
+    pub subscription_id: Option<&'a str>,
+    pub resource_group: Option<&'a str>,
+    pub time_generated: Node<'a>,
+    /// Continuous export's enrichment says the record was deleted.
+    pub deleted: bool,
+    pub properties: Node<'a>,
 }
 
-/// Continuous export's enrichment object.
-#[derive(Debug, Deserialize)]
-pub(crate) struct Enrichment {
-    #[serde(alias = "Action")]
-    pub action: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Properties {
+pub(crate) struct Properties<'a> {
     /// The vulnerability id: a CVE (MDVM) or a Qualys QID.
-    #[serde(alias = "Id")]
-    pub id: Option<String>,
-    #[serde(alias = "DisplayName")]
-    pub display_name: Option<String>,
-    #[serde(alias = "Status")]
-    pub status: Option<Status>,
-    #[serde(alias = "Remediation")]
-    pub remediation: Option<String>,
-    #[serde(alias = "Description")]
-    pub description: Option<String>,
-    #[serde(alias = "TimeGenerated")]
-    pub time_generated: Option<Time>,
-    #[serde(alias = "ResourceDetails")]
-    pub resource_details: Option<ResourceDetails>,
-    #[serde(alias = "AdditionalData")]
-    pub additional_data: Option<AdditionalData>,
+    pub id: Option<&'a str>,
+    pub display_name: Option<&'a str>,
+    pub status: Status<'a>,
+    pub remediation: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub time_generated: Node<'a>,
+    pub resource: ResourceDetails<'a>,
+    pub additional_data: Node<'a>,
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct Status {
-    #[serde(alias = "Code")]
-    pub code: Option<String>,
-    #[serde(alias = "Severity")]
-    pub severity: Option<String>,
-    #[serde(alias = "Cause")]
-    pub cause: Option<String>,
-    #[serde(alias = "Description")]
-    pub description: Option<String>,
+pub(crate) struct Status<'a> {
+    pub code: Option<&'a str>,
+    pub severity: Option<&'a str>,
+    pub severity_node: Node<'a>,
+    pub cause: Option<&'a str>,
+    pub description: Option<&'a str>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ResourceDetails {
-    #[serde(alias = "Source")]
-    pub source: Option<String>,
-    #[serde(alias = "Id")]
-    pub id: Option<String>,
-    #[serde(alias = "Region")]
-    pub region: Option<String>,
-    #[serde(alias = "NativeCloudUniqueIdentifier")]
-    pub native_cloud_unique_identifier: Option<String>,
-    #[serde(alias = "HierarchyId")]
-    pub hierarchy_id: Option<String>,
+#[derive(Default)]
+pub(crate) struct ResourceDetails<'a> {
+    pub source: Option<&'a str>,
+    pub id: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub native_cloud_unique_identifier: Option<&'a str>,
+    pub hierarchy_id: Option<&'a str>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct AdditionalData {
-    #[serde(alias = "AssessedResourceType")]
-    pub assessed_resource_type: Option<String>,
-    /// Some exports nest the polymorphic fields one level down.
-    #[serde(alias = "Data")]
-    pub data: Option<Box<AdditionalData>>,
-    // MDVM layout.
-    #[serde(alias = "CvssV30Score")]
-    pub cvss_v30_score: Option<Num>,
-    #[serde(alias = "VulnerabilityDetails")]
-    pub vulnerability_details: Option<VulnerabilityDetails>,
-    #[serde(alias = "ArtifactDetails")]
-    pub artifact_details: Option<ArtifactDetails>,
-    #[serde(alias = "SoftwareDetails")]
-    pub software_details: Option<SoftwareDetails>,
-    // Qualys-era layout.
-    #[serde(alias = "ImageDigest")]
-    pub image_digest: Option<String>,
-    #[serde(alias = "RepositoryName")]
-    pub repository_name: Option<String>,
-    #[serde(alias = "Cvss")]
-    pub cvss: Option<CvssMap>,
-    #[serde(alias = "Patchable")]
-    pub patchable: Option<Flag>,
-    #[serde(alias = "Cve")]
-    pub cve: Option<Vec<Reference>>,
+/// The vulnerability part of `additionalData` (both layouts).
+pub(crate) struct Vulnerability<'a> {
+    pub cve_id: Option<&'a str>,
+    pub severity: Option<&'a str>,
+    pub severity_node: Node<'a>,
+    /// CVSS entries by version key (`"2.0"`, `"3.0"`), sorted; `null` versions left out.
+    pub cvss: Vec<(&'a str, Cvss<'a>)>,
+    /// Qualys-era: `cvss` sits directly under `additionalData`.
+    pub cvss_flat: Vec<(&'a str, Cvss<'a>)>,
+    pub cvss_v30_score: Node<'a>,
+    pub exploit: Option<Exploitability>,
+    pub references: Vec<Reference<'a>>,
+    pub cwe: Vec<&'a str>,
+    /// Qualys-era CVE list.
+    pub cve: Vec<Reference<'a>>,
+    pub patchable: Option<bool>,
 }
 
-/// CVSS per version key (`"2.0"`, `"3.0"`, ...); a version may be `null`.
-pub(crate) type CvssMap = BTreeMap<String, Option<Cvss>>;
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Cvss {
-    #[serde(alias = "Base")]
-    pub base: Option<Num>,
-    #[serde(alias = "CvssVectorString")]
-    pub cvss_vector_string: Option<String>,
+pub(crate) struct Cvss<'a> {
+    pub base: Node<'a>,
+    pub vector: Option<&'a str>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct VulnerabilityDetails {
-    #[serde(alias = "CveId")]
-    pub cve_id: Option<String>,
-    #[serde(alias = "Severity")]
-    pub severity: Option<String>,
-    #[serde(alias = "Cvss")]
-    pub cvss: Option<CvssMap>,
-    #[serde(alias = "ExploitabilityAssessment")]
-    pub exploitability_assessment: Option<Exploitability>,
-    #[serde(alias = "References")]
-    pub references: Option<Vec<Reference>>,
-    #[serde(alias = "Weaknesses")]
-    pub weaknesses: Option<Weaknesses>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub(crate) struct Exploitability {
-    #[serde(alias = "ExploitStepsPublished")]
-    pub exploit_steps_published: Option<Flag>,
-    #[serde(alias = "ExploitStepsVerified")]
-    pub exploit_steps_verified: Option<Flag>,
-    #[serde(alias = "IsInExploitKit")]
-    pub is_in_exploit_kit: Option<Flag>,
-    #[serde(alias = "ExploitUris")]
-    pub exploit_uris: Option<Vec<String>>,
+    pub flagged: bool,
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct Reference {
-    #[serde(alias = "Title")]
-    pub title: Option<String>,
-    #[serde(alias = "Link")]
-    pub link: Option<String>,
+pub(crate) struct Reference<'a> {
+    pub title: Option<&'a str>,
+    pub link: Option<&'a str>,
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct Weaknesses {
-    #[serde(alias = "Cwe")]
-    pub cwe: Option<Vec<Cwe>>,
+pub(crate) struct Artifact<'a> {
+    pub registry_host: Option<&'a str>,
+    pub repository_name: Option<&'a str>,
+    pub digest: Option<&'a str>,
+    pub tags: Vec<&'a str>,
+    /// Qualys-era flat fields.
+    pub image_digest: Option<&'a str>,
+    pub flat_repository_name: Option<&'a str>,
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct Cwe {
-    #[serde(alias = "Id")]
-    pub id: Option<String>,
+#[derive(Default)]
+pub(crate) struct Software<'a> {
+    pub package_name: Option<&'a str>,
+    pub version: Option<&'a str>,
+    pub fixed_version: Option<&'a str>,
+    pub fix_status: Option<&'a str>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ArtifactDetails {
-    #[serde(alias = "RegistryHost")]
-    pub registry_host: Option<String>,
-    #[serde(alias = "RepositoryName")]
-    pub repository_name: Option<String>,
-    #[serde(alias = "Digest")]
-    pub digest: Option<String>,
-    #[serde(alias = "Tags")]
-    pub tags: Option<Vec<String>>,
+impl<'a> SubAssessment<'a> {
+    pub(crate) fn read(r: Node<'a>) -> Result<SubAssessment<'a>, Error> {
+        // Read (not mapped): classification already used it.
+        r.get("type").opt_str()?;
+        let mut deleted = false;
+        for name in [
+            "subAssessmentEventDataEnrichment",
+            "securityEventDataEnrichment",
+        ] {
+            let action = r.get(name).get("action").opt_str()?;
+            deleted |= action.is_some_and(|a| a.eq_ignore_ascii_case("Delete"));
+        }
+        Ok(SubAssessment {
+            id: r.get("id").opt_str()?,
+            tenant_id: r.get("tenantId").opt_str()?,
+            subscription_id: r.get("subscriptionId").opt_str()?,
+            resource_group: r.get("resourceGroup").opt_str()?,
+            time_generated: r.get("timeGenerated"),
+            deleted,
+            properties: r.get("properties"),
+        })
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct SoftwareDetails {
-    #[serde(alias = "PackageName")]
-    pub package_name: Option<String>,
-    #[serde(alias = "Version")]
-    pub version: Option<String>,
-    #[serde(alias = "FixedVersion")]
-    pub fixed_version: Option<String>,
-    #[serde(alias = "FixStatus")]
-    pub fix_status: Option<String>,
+impl<'a> Properties<'a> {
+    pub(crate) fn read(p: Node<'a>) -> Result<Properties<'a>, Error> {
+        let status = p.get("status");
+        let rd = p.get("resourceDetails");
+        Ok(Properties {
+            id: p.get("id").opt_str()?,
+            display_name: p.get("displayName").opt_str()?,
+            status: Status {
+                code: status.get("code").opt_str()?,
+                severity: status.get("severity").opt_str()?,
+                severity_node: status.get("severity"),
+                cause: status.get("cause").opt_str()?,
+                description: status.get("description").opt_str()?,
+            },
+            remediation: p.get("remediation").opt_str()?,
+            description: p.get("description").opt_str()?,
+            time_generated: p.get("timeGenerated"),
+            resource: ResourceDetails {
+                source: rd.get("source").opt_str()?,
+                id: rd.get("id").opt_str()?,
+                region: rd.get("region").opt_str()?,
+                native_cloud_unique_identifier: rd.get("nativeCloudUniqueIdentifier").opt_str()?,
+                hierarchy_id: rd.get("hierarchyId").opt_str()?,
+            },
+            additional_data: p.get("additionalData"),
+        })
+    }
+}
+
+impl<'a> Vulnerability<'a> {
+    pub(crate) fn read(ad: Node<'a>) -> Result<Vulnerability<'a>, Error> {
+        let v = ad.get_or_data("vulnerabilityDetails");
+        let x = v.get("exploitabilityAssessment");
+        let exploit = if x.exists() {
+            let mut flagged = false;
+            for flag in [
+                "exploitStepsPublished",
+                "exploitStepsVerified",
+                "isInExploitKit",
+            ] {
+                flagged |= x.get(flag).opt_bool()? == Some(true);
+            }
+            flagged |= !x.get("exploitUris").strs()?.is_empty();
+            Some(Exploitability { flagged })
+        } else {
+            None
+        };
+        let mut cwe = Vec::new();
+        for w in v.get("weaknesses").get("cwe").items()? {
+            if let Some(id) = w.get("id").opt_str()? {
+                cwe.push(id);
+            }
+        }
+        Ok(Vulnerability {
+            cve_id: v.get("cveId").opt_str()?,
+            severity: v.get("severity").opt_str()?,
+            severity_node: v.get("severity"),
+            cvss: cvss_map(v.get("cvss"))?,
+            cvss_flat: cvss_map(ad.get_or_data("cvss"))?,
+            cvss_v30_score: ad.get_or_data("cvssV30Score"),
+            exploit,
+            references: references(v.get("references"))?,
+            cwe,
+            cve: references(ad.get_or_data("cve"))?,
+            patchable: ad.get_or_data("patchable").opt_bool()?,
+        })
+    }
+}
+
+fn cvss_map<'a>(m: Node<'a>) -> Result<Vec<(&'a str, Cvss<'a>)>, Error> {
+    let mut out = Vec::new();
+    for (version, entry) in m.entries()? {
+        if entry.exists() {
+            out.push((
+                version,
+                Cvss {
+                    base: entry.get("base"),
+                    vector: entry.get("cvssVectorString").opt_str()?,
+                },
+            ));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(b.0));
+    Ok(out)
+}
+
+fn references<'a>(list: Node<'a>) -> Result<Vec<Reference<'a>>, Error> {
+    let mut out = Vec::new();
+    for r in list.items()? {
+        out.push(Reference {
+            title: r.get("title").opt_str()?,
+            link: r.get("link").opt_str()?,
+        });
+    }
+    Ok(out)
+}
+
+impl<'a> Artifact<'a> {
+    pub(crate) fn read(ad: Node<'a>) -> Result<Artifact<'a>, Error> {
+        let a = ad.get_or_data("artifactDetails");
+        Ok(Artifact {
+            registry_host: a.get("registryHost").opt_str()?,
+            repository_name: a.get("repositoryName").opt_str()?,
+            digest: a.get("digest").opt_str()?,
+            tags: a.get("tags").strs()?,
+            image_digest: ad.get_or_data("imageDigest").opt_str()?,
+            flat_repository_name: ad.get_or_data("repositoryName").opt_str()?,
+        })
+    }
+}
+
+impl<'a> Software<'a> {
+    pub(crate) fn read(ad: Node<'a>) -> Result<Software<'a>, Error> {
+        let s = ad.get_or_data("softwareDetails");
+        Ok(Software {
+            package_name: s.get("packageName").text()?,
+            version: s.get("version").text()?,
+            fixed_version: s.get("fixedVersion").text()?,
+            fix_status: s.get("fixStatus").opt_str()?,
+        })
+    }
 }

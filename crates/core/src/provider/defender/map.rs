@@ -2,16 +2,17 @@
 //! sub-assessment (image × vulnerability × package). Other record kinds are skipped with a
 //! reason; the scan events come in [`super::scan`].
 
-use super::artifact::{Image, pick, split_ci};
-use super::input::{AdditionalData, CvssMap, Properties, SubAssessment};
+use super::artifact::{Image, split_ci};
+use super::input::{
+    Artifact, Cvss as CvssEntry, Properties, Software, SubAssessment, Vulnerability,
+};
 use super::severity::TABLE;
-use crate::cx::Cx;
+use crate::cx::{Cx, Node};
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
 use crate::ids;
 use crate::output::{SkipReason, WarningCode};
-use crate::payload::Probe;
-use crate::provider::Mapped;
+use crate::provider::{Mapped, Shape};
 
 /// `assessedResourceType`s of container image vulnerability sub-assessments.
 pub(super) const CONTAINER_TYPES: &[&str] = &[
@@ -21,54 +22,43 @@ pub(super) const CONTAINER_TYPES: &[&str] = &[
     "GcpContainerRegistryVulnerability",
 ];
 
-const AD: &str = "/properties/additionalData";
-
-pub(super) fn map(probe: &Probe<'_>, cx: &mut Cx<'_>, producer: Producer) -> Result<Mapped, Error> {
-    match classify(probe) {
+pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<Mapped, Error> {
+    let root = cx.root();
+    match classify(shape) {
         Class::SubAssessment => {}
         Class::Skip(reason, message) => return Ok(Mapped::Skipped(reason, message)),
         Class::NoType => {
-            return Err(cx.error(
+            return Err(cx.error_at(
                 ErrorCode::MissingField,
                 "not a Defender for Cloud record: no `type` (e.g. `Microsoft.Security/assessments/subAssessments`)",
-                "/type",
+                &root.get("type"),
             ));
         }
     }
-    let s: SubAssessment = cx.parse(cx.text(), "")?;
-    let deleted = [
-        &s.sub_assessment_event_data_enrichment,
-        &s.security_event_data_enrichment,
-    ]
-    .into_iter()
-    .flatten()
-    .any(|e| {
-        e.action
-            .as_deref()
-            .is_some_and(|a| a.eq_ignore_ascii_case("Delete"))
-    });
-    if deleted {
+    let s = SubAssessment::read(root)?;
+    if s.deleted {
         return Ok(Mapped::Skipped(
             SkipReason::Resolved,
             "the sub-assessment was deleted (enrichment action `Delete`)".into(),
         ));
     }
-    let p = s.properties.as_ref().ok_or_else(|| {
-        cx.error(
+    if !s.properties.exists() {
+        return Err(cx.error_at(
             ErrorCode::MissingField,
             "missing field `properties`",
-            "/properties",
-        )
-    })?;
-    let empty = AdditionalData::default();
-    let ad = p.additional_data.as_ref().unwrap_or(&empty);
-    let assessed = pick(ad, |a| a.assessed_resource_type.as_ref()).ok_or_else(|| {
-        cx.error(
+            &s.properties,
+        ));
+    }
+    let p = Properties::read(s.properties)?;
+    let ad = p.additional_data;
+    let assessed_node = ad.get_or_data("assessedResourceType");
+    let Some(assessed) = assessed_node.opt_str()? else {
+        return Err(cx.error_at(
             ErrorCode::MissingField,
             "sub-assessment without `assessedResourceType`",
-            &format!("{AD}/assessedResourceType"),
-        )
-    })?;
+            &assessed_node,
+        ));
+    };
     if !CONTAINER_TYPES
         .iter()
         .any(|t| t.eq_ignore_ascii_case(assessed))
@@ -80,62 +70,48 @@ pub(super) fn map(probe: &Probe<'_>, cx: &mut Cx<'_>, producer: Producer) -> Res
             ),
         ));
     }
-    if let Some(skip) = status_skip(p) {
+    if let Some(skip) = status_skip(&p) {
         return Ok(skip);
     }
 
-    let image = Image::resolve(&s, p, ad);
-    let object_id = object_id(&image, p, cx)?;
-    let vuln = pick(ad, |a| a.vulnerability_details.as_ref());
-    let software = pick(ad, |a| a.software_details.as_ref());
-    let vuln_id = vuln
-        .and_then(|v| v.cve_id.clone())
-        .or_else(|| p.id.clone())
-        .filter(|v| !v.is_empty());
-    let package = software
-        .and_then(|s| s.package_name.clone())
-        .filter(|x| !x.is_empty());
-    let version = software
-        .and_then(|s| s.version.clone())
-        .filter(|x| !x.is_empty());
-    let time = cx.required_time(&[
-        (p.time_generated.as_ref(), "/properties/timeGenerated"),
-        (s.time_generated.as_ref(), "/timeGenerated"),
-    ])?;
-    let finding_id = match s.id.as_deref().filter(|i| !i.is_empty()) {
+    let vuln = Vulnerability::read(ad)?;
+    let artifact = Artifact::read(ad)?;
+    let software = Software::read(ad)?;
+    let image = Image::resolve(&s, &p, &artifact);
+    let object_id = object_id(&image, &p, ad, cx)?;
+    let vuln_id = vuln.cve_id.or(p.id).filter(|v| !v.is_empty());
+    let (package, version) = (software.package_name, software.version);
+    let time = cx.required_time(&[p.time_generated, s.time_generated])?;
+    let finding_id = match s.id.filter(|i| !i.is_empty()) {
         // ARM ids vary in case between exports (`subAssessments`, `subassessments`).
         Some(id) => id.to_ascii_lowercase(),
         None => {
-            let parts = [
-                object_id.as_str(),
-                vuln_id.as_deref().unwrap_or(""),
-                package.as_deref().unwrap_or(""),
-                version.as_deref().unwrap_or(""),
-            ];
             cx.warn(
                 WarningCode::IdDerived,
                 "no sub-assessment `id`; finding.id derived from image, vulnerability and package",
-                "/id",
+                &root.get("id"),
             );
-            ids::name_based(&parts)
+            ids::name_based(&[
+                object_id.as_str(),
+                vuln_id.unwrap_or(""),
+                package.unwrap_or(""),
+                version.unwrap_or(""),
+            ])
         }
     };
-    let cvss = Cvss::pick(ad, cx);
-    let (label, label_at) = match vuln.and_then(|v| v.severity.as_deref()) {
-        Some(l) => (Some(l), format!("{AD}/vulnerabilityDetails/severity")),
-        None => (
-            p.status.as_ref().and_then(|s| s.severity.as_deref()),
-            "/properties/status/severity".to_owned(),
-        ),
+    let cvss = Cvss::pick(&vuln)?;
+    let (label, label_node) = match vuln.severity {
+        Some(l) => (Some(l), vuln.severity_node),
+        None => (p.status.severity, p.status.severity_node),
     };
     let risk = TABLE.risk_for_label(label, cvss.score);
     if let Some((code, message)) = &risk.warning {
         // A clamped score concerns the CVSS value; anything else the label.
-        let at = match (code, &cvss.at) {
+        let at = match (code, cvss.at) {
             (WarningCode::SeverityOutOfRange, Some(score_at)) => score_at,
-            _ => &label_at,
+            _ => label_node,
         };
-        cx.warn(*code, message.clone(), at);
+        cx.warn(*code, message.clone(), &at);
     }
 
     let mut e = Event::new(EventType::VulnerabilityFinding, producer, cx.now);
@@ -150,15 +126,11 @@ pub(super) fn map(probe: &Probe<'_>, cx: &mut Cx<'_>, producer: Producer) -> Res
     );
     e.set("finding.id", finding_id);
     e.set("finding.type", "DEPENDENCY_VULNERABILITY");
-    let display = p
-        .display_name
-        .clone()
-        .or_else(|| vuln_id.clone())
-        .unwrap_or_default();
-    let title = match (&package, &version) {
+    let display = p.display_name.or(vuln_id).unwrap_or_default();
+    let title = match (package, version) {
         (Some(pkg), Some(ver)) => format!("{display} in {pkg} {ver}"),
         (Some(pkg), None) => format!("{display} in {pkg}"),
-        _ => display.clone(),
+        _ => display.to_owned(),
     };
     e.set("finding.title", title);
     e.set("finding.time.created", time);
@@ -170,45 +142,43 @@ pub(super) fn map(probe: &Probe<'_>, cx: &mut Cx<'_>, producer: Producer) -> Res
             .unwrap_or(risk.level.as_str()),
     );
     e.opt("finding.score", cvss.score);
-    e.opt(
-        "finding.status",
-        p.status.as_ref().and_then(|s| s.code.as_deref()),
-    );
+    e.opt("finding.status", p.status.code);
     e.set("dt.security.risk.level", risk.level.as_str());
     e.set("dt.security.risk.score", risk.score);
 
-    e.opt("vulnerability.id", vuln_id.as_deref());
+    e.opt("vulnerability.id", vuln_id);
     e.opt("vulnerability.title", Some(display));
-    e.opt("vulnerability.description", p.description.as_deref());
-    let cves = cve_ids(ad, vuln_id.as_deref());
-    let external_url = external_url(ad, vuln_id.as_deref(), &cves);
+    e.opt("vulnerability.description", p.description);
+    let cves = cve_ids(&vuln, vuln_id);
+    let external_url = external_url(&vuln, vuln_id, &cves);
     e.opt("vulnerability.references.cve", Some(cves));
     e.opt(
         "vulnerability.references.cwe",
-        Some(
-            vuln.and_then(|v| v.weaknesses.as_ref())
-                .and_then(|w| w.cwe.as_ref())
-                .map(|c| c.iter().filter_map(|c| c.id.clone()).collect::<Vec<_>>())
-                .unwrap_or_default(),
-        ),
+        Some(vuln.cwe.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>()),
     );
     e.opt("vulnerability.external_url", external_url);
     e.opt("vulnerability.cvss.base_score", cvss.score);
     e.opt("vulnerability.cvss.version", cvss.version);
     e.opt("vulnerability.cvss.vector", cvss.vector);
-    e.opt("vulnerability.exploit.status", exploit_status(ad));
-    e.opt("vulnerability.remediation.status", remediation_status(ad));
+    e.opt(
+        "vulnerability.exploit.status",
+        vuln.exploit.as_ref().map(|x| {
+            if x.flagged {
+                "AVAILABLE"
+            } else {
+                "NOT_AVAILABLE"
+            }
+        }),
+    );
+    e.opt(
+        "vulnerability.remediation.status",
+        remediation_status(&software, &vuln),
+    );
     e.opt(
         "vulnerability.remediation.fix_versions",
-        software
-            .and_then(|s| s.fixed_version.clone())
-            .filter(|v| !v.is_empty())
-            .map(|v| vec![v]),
+        software.fixed_version.map(|v| vec![v.to_owned()]),
     );
-    e.opt(
-        "vulnerability.remediation.description",
-        p.remediation.as_deref(),
-    );
+    e.opt("vulnerability.remediation.description", p.remediation);
     e.opt("component.name", package);
     e.opt("component.version", version);
 
@@ -219,9 +189,9 @@ pub(super) fn map(probe: &Probe<'_>, cx: &mut Cx<'_>, producer: Producer) -> Res
     e.opt("container_image.tags", Some(image.tags.clone()));
     // Filled per image once the whole call is mapped (see `scan`).
     e.set("scan.id", "");
-    cloud(&mut e, &s, p);
-    e.opt("defender.assessment.key", assessment_key(s.id.as_deref()));
-    e.set("defender.assessed_resource_type", assessed.as_str());
+    cloud(&mut e, &s, &p);
+    e.opt("defender.assessment.key", assessment_key(s.id));
+    e.set("defender.assessed_resource_type", assessed);
     Ok(Mapped::Events(vec![e]))
 }
 
@@ -232,11 +202,10 @@ enum Class {
 }
 
 /// What kind of Defender record this is, from its `type` (alerts have none).
-fn classify(probe: &Probe<'_>) -> Class {
-    let kind = probe.record_type();
-    let t = kind.as_deref().unwrap_or("").to_ascii_lowercase();
-    let alert =
-        probe.alert_type.is_some() || probe.system_alert_id.is_some() || t.ends_with("/alerts");
+fn classify(shape: &Shape<'_>) -> Class {
+    let kind = shape.record_type;
+    let t = kind.unwrap_or("").to_ascii_lowercase();
+    let alert = shape.alert || t.ends_with("/alerts");
     if t == "microsoft.security/assessments/subassessments" {
         Class::SubAssessment
     } else if alert {
@@ -272,10 +241,9 @@ fn classify(probe: &Probe<'_>) -> Class {
     }
 }
 
-fn status_skip(p: &Properties) -> Option<Mapped> {
-    let status = p.status.as_ref()?;
-    let code = status.code.as_deref()?;
-    let why = [status.cause.as_deref(), status.description.as_deref()]
+fn status_skip(p: &Properties<'_>) -> Option<Mapped> {
+    let code = p.status.code?;
+    let why = [p.status.cause, p.status.description]
         .into_iter()
         .flatten()
         .filter(|s| !s.is_empty())
@@ -301,55 +269,60 @@ fn status_skip(p: &Properties) -> Option<Mapped> {
     }
 }
 
-fn object_id(image: &Image, p: &Properties, cx: &mut Cx<'_>) -> Result<String, Error> {
+fn object_id(
+    image: &Image,
+    p: &Properties<'_>,
+    ad: Node<'_>,
+    cx: &Cx<'_>,
+) -> Result<String, Error> {
     if let Some(other) = &image.other_id {
         cx.warn(
             WarningCode::NotAContentDigest,
             format!("image digest `{other}` is not a content digest; kept as container_image.id"),
-            &format!("{AD}/imageDigest"),
+            &ad.get_or_data("imageDigest"),
         );
     }
     if let Some(id) = image.object_id() {
         return Ok(id);
     }
-    match p.resource_details.as_ref().and_then(|r| r.id.clone()).filter(|i| !i.is_empty()) {
+    let rd = p.additional_data;
+    match p.resource.id.filter(|i| !i.is_empty()) {
         Some(id) => {
             cx.warn(
                 WarningCode::IdDerived,
                 "no image digest; object.id is the resource id",
-                "/properties/resourceDetails/id",
+                &cx.root().get("properties").get("resourceDetails").get("id"),
             );
-            Ok(id)
+            Ok(id.to_owned())
         }
-        None => Err(cx.error(
+        None => Err(cx.error_at(
             ErrorCode::MissingField,
             "no image digest: looked at additionalData.artifactDetails.digest, additionalData.imageDigest and resourceDetails.id",
-            &format!("{AD}/artifactDetails/digest"),
+            &rd.get_or_data("artifactDetails").get("digest"),
         )),
     }
 }
 
 /// The CVSS score, version and vector of a record.
 #[derive(Default)]
-struct Cvss {
+struct Cvss<'a> {
     score: Option<f64>,
     version: Option<String>,
     vector: Option<String>,
-    /// Where the score came from (pointer relative to the record).
-    at: Option<String>,
+    /// Where the score came from.
+    at: Option<Node<'a>>,
 }
 
-impl Cvss {
-    fn pick(ad: &AdditionalData, cx: &mut Cx<'_>) -> Cvss {
-        let vuln_map = pick(ad, |a| a.vulnerability_details.as_ref()).and_then(|v| v.cvss.as_ref());
-        let (map, at) = match (vuln_map, pick(ad, |a| a.cvss.as_ref())) {
-            (Some(m), _) => (Some(m), format!("{AD}/vulnerabilityDetails/cvss")),
-            (None, m) => (m, format!("{AD}/cvss")),
+impl<'a> Cvss<'a> {
+    fn pick(v: &Vulnerability<'a>) -> Result<Cvss<'a>, Error> {
+        let map = if v.cvss.is_empty() {
+            &v.cvss_flat
+        } else {
+            &v.cvss
         };
-        let best = map.and_then(best_version);
         let mut c = Cvss::default();
-        if let Some((key, entry)) = best {
-            c.vector = entry.cvss_vector_string.clone().filter(|v| !v.is_empty());
+        if let Some((key, entry)) = best_version(map) {
+            c.vector = entry.vector.filter(|s| !s.is_empty()).map(str::to_owned);
             c.version = Some(
                 c.vector
                     .as_deref()
@@ -358,36 +331,35 @@ impl Cvss {
                     .unwrap_or(key)
                     .to_owned(),
             );
-            let score_at = format!("{at}/{key}/base");
-            c.score = entry.base.map(|n| cx.num(n, &score_at));
-            c.at = c.score.is_some().then_some(score_at);
+            c.score = entry.base.opt_num()?;
+            c.at = c.score.is_some().then_some(entry.base);
         }
         // MDVM's top-level score wins: it is what the portal shows.
-        if let Some(n) = pick(ad, |a| a.cvss_v30_score.as_ref()) {
-            let score_at = format!("{AD}/cvssV30Score");
-            c.score = Some(cx.num(*n, &score_at));
-            c.at = Some(score_at);
+        if let Some(n) = v.cvss_v30_score.opt_num()? {
+            c.score = Some(n);
+            c.at = Some(v.cvss_v30_score);
             c.version.get_or_insert_with(|| "3.0".into());
         }
-        c
+        Ok(c)
     }
 }
 
 /// The highest CVSS version that carries a score or vector.
-fn best_version(map: &CvssMap) -> Option<(&str, &super::input::Cvss)> {
-    map.iter().rev().find_map(|(k, v)| {
-        v.as_ref()
-            .filter(|c| c.base.is_some() || c.cvss_vector_string.is_some())
-            .map(|c| (k.as_str(), c))
-    })
+fn best_version<'m, 'a>(
+    map: &'m [(&'a str, CvssEntry<'a>)],
+) -> Option<(&'a str, &'m CvssEntry<'a>)> {
+    map.iter()
+        .rev()
+        .find(|(_, c)| c.base.exists() || c.vector.is_some())
+        .map(|(k, c)| (*k, c))
 }
 
-fn cve_ids(ad: &AdditionalData, vuln_id: Option<&str>) -> Vec<String> {
-    let mut cves: Vec<String> = pick(ad, |a| a.cve.as_ref())
-        .map(|list| list.iter().filter_map(|r| r.title.clone()).collect())
-        .unwrap_or_default();
-    if let Some(id) = vuln_id {
-        cves.insert(0, id.to_owned());
+fn cve_ids(v: &Vulnerability<'_>, vuln_id: Option<&str>) -> Vec<String> {
+    let mut cves: Vec<String> = vuln_id.into_iter().map(str::to_owned).collect();
+    for r in &v.cve {
+        if let Some(t) = r.title {
+            cves.push(t.to_owned());
+        }
     }
     let mut seen = Vec::new();
     cves.retain(|c| {
@@ -401,79 +373,53 @@ fn cve_ids(ad: &AdditionalData, vuln_id: Option<&str>) -> Vec<String> {
 }
 
 /// The link the vendor gives for the vulnerability itself (NVD for MDVM).
-fn external_url(ad: &AdditionalData, vuln_id: Option<&str>, cves: &[String]) -> Option<String> {
-    let refs = pick(ad, |a| a.vulnerability_details.as_ref())
-        .and_then(|v| v.references.as_ref())
-        .into_iter()
-        .flatten()
-        .chain(pick(ad, |a| a.cve.as_ref()).into_iter().flatten());
+fn external_url(v: &Vulnerability<'_>, vuln_id: Option<&str>, cves: &[String]) -> Option<String> {
     let wanted: Vec<&str> = vuln_id
         .into_iter()
         .chain(cves.iter().map(String::as_str))
         .collect();
-    refs.filter(|r| r.title.as_deref().is_some_and(|t| wanted.contains(&t)))
-        .find_map(|r| r.link.clone())
+    v.references
+        .iter()
+        .chain(&v.cve)
+        .filter(|r| r.title.is_some_and(|t| wanted.contains(&t)))
+        .find_map(|r| r.link)
         .filter(|l| !l.is_empty())
+        .map(str::to_owned)
 }
 
-fn exploit_status(ad: &AdditionalData) -> Option<&'static str> {
-    let x = pick(ad, |a| a.vulnerability_details.as_ref())?
-        .exploitability_assessment
-        .as_ref()?;
-    let flagged = [
-        x.exploit_steps_published,
-        x.exploit_steps_verified,
-        x.is_in_exploit_kit,
-    ]
-    .iter()
-    .any(|f| f.is_some_and(|f| f.0))
-        || x.exploit_uris.as_ref().is_some_and(|u| !u.is_empty());
-    Some(if flagged {
-        "AVAILABLE"
-    } else {
-        "NOT_AVAILABLE"
-    })
-}
-
-fn remediation_status(ad: &AdditionalData) -> Option<&'static str> {
-    if let Some(status) =
-        pick(ad, |a| a.software_details.as_ref()).and_then(|s| s.fix_status.as_deref())
-    {
+fn remediation_status(s: &Software<'_>, v: &Vulnerability<'_>) -> Option<&'static str> {
+    if let Some(status) = s.fix_status {
         return match status.to_ascii_lowercase().as_str() {
             "fixavailable" => Some("AVAILABLE"),
             "nofixavailable" | "wontfix" | "scheduled" => Some("NOT_AVAILABLE"),
             _ => None,
         };
     }
-    pick(ad, |a| a.patchable.as_ref()).map(|p| if p.0 { "AVAILABLE" } else { "NOT_AVAILABLE" })
+    v.patchable
+        .map(|p| if p { "AVAILABLE" } else { "NOT_AVAILABLE" })
 }
 
-fn cloud(e: &mut Event, s: &SubAssessment, p: &Properties) {
-    let rd = p.resource_details.as_ref();
-    let source = rd
-        .and_then(|r| r.source.as_deref())
-        .map(str::to_ascii_lowercase);
+fn cloud(e: &mut Event, s: &SubAssessment<'_>, p: &Properties<'_>) {
+    let rd = &p.resource;
+    let source = rd.source.map(str::to_ascii_lowercase);
     e.opt("cloud.provider", source.clone());
     if source.as_deref() == Some("aws") {
-        e.opt("aws.account.id", rd.and_then(|r| r.hierarchy_id.as_deref()));
-        e.opt("aws.region", rd.and_then(|r| r.region.as_deref()));
-        e.opt(
-            "aws.arn",
-            rd.and_then(|r| r.native_cloud_unique_identifier.as_deref()),
-        );
+        e.opt("aws.account.id", rd.hierarchy_id);
+        e.opt("aws.region", rd.region);
+        e.opt("aws.arn", rd.native_cloud_unique_identifier);
     }
-    let arm = s.id.as_deref().unwrap_or("");
-    e.opt("azure.tenant.id", s.tenant_id.as_deref());
+    let arm = s.id.unwrap_or("");
+    e.opt("azure.tenant.id", s.tenant_id);
     e.opt(
         "azure.subscription",
         s.subscription_id
-            .clone()
+            .map(str::to_owned)
             .or_else(|| arm_segment(arm, "/subscriptions/")),
     );
     e.opt(
         "azure.resource.group",
         s.resource_group
-            .clone()
+            .map(str::to_owned)
             .or_else(|| arm_segment(arm, "/resourceGroups/")),
     );
 }

@@ -9,11 +9,10 @@ mod map;
 mod scan;
 mod severity;
 
-use super::{Example, Mapped, Provider, ProviderInfo, Slot};
+use super::{Example, Mapped, Provider, ProviderInfo, Shape, Slot};
 use crate::cx::Cx;
 use crate::error::Error;
 use crate::event::EventType;
-use crate::payload::Probe;
 
 pub(crate) struct DefenderForCloud;
 
@@ -63,16 +62,15 @@ impl Provider for DefenderForCloud {
         &INFO
     }
 
-    fn claims(&self, probe: &Probe<'_>) -> bool {
-        probe.alert_type.is_some()
-            || probe.system_alert_id.is_some()
-            || probe
-                .record_type()
+    fn claims(&self, shape: &Shape<'_>) -> bool {
+        shape.alert
+            || shape
+                .record_type
                 .is_some_and(|t| t.to_ascii_lowercase().starts_with("microsoft.security/"))
     }
 
-    fn map(&self, probe: &Probe<'_>, cx: &mut Cx<'_>) -> Result<Mapped, Error> {
-        map::map(probe, cx, self.producer())
+    fn map(&self, shape: &Shape<'_>, cx: &Cx<'_>) -> Result<Mapped, Error> {
+        map::map(shape, cx, self.producer())
     }
 
     fn finish(&self, slots: &mut [Slot], now: Option<&str>) {

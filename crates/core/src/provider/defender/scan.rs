@@ -4,12 +4,11 @@
 
 use std::collections::HashMap;
 
-use jiff::Timestamp;
-
 use crate::MAPPING_VERSION;
 use crate::event::{Event, EventType, MAPPING_VERSION_FIELD, Producer};
 use crate::ids;
 use crate::provider::Slot;
+use crate::time;
 
 /// Fields a scan event copies from its image's first finding: they describe the object.
 const OBJECT_FIELDS: &[&str] = &[
@@ -31,7 +30,7 @@ struct Group {
     object_id: String,
     /// (slot, event) of every finding of this image, in input order.
     members: Vec<(usize, usize)>,
-    latest: Option<(Timestamp, String)>,
+    latest: Option<((i64, u32), String)>,
 }
 
 pub(super) fn add_scan_events(
@@ -47,7 +46,7 @@ pub(super) fn add_scan_events(
             continue;
         }
         for (j, e) in slot.events.iter().enumerate() {
-            let (Some(object_id), Some(time)) =
+            let (Some(object_id), Some(created)) =
                 (e.get_str("object.id"), e.get_str("finding.time.created"))
             else {
                 continue;
@@ -62,10 +61,10 @@ pub(super) fn add_scan_events(
             });
             let g = &mut groups[at];
             g.members.push((i, j));
-            if let Ok(ts) = time.parse::<Timestamp>()
+            if let Some(ts) = time::instant(created)
                 && g.latest.as_ref().is_none_or(|(l, _)| ts > *l)
             {
-                g.latest = Some((ts, time.to_owned()));
+                g.latest = Some((ts, created.to_owned()));
             }
         }
     }

@@ -1,283 +1,316 @@
 //! The GuardDuty finding as it arrives: camelCase from EventBridge, S3 export and the API;
-//! PascalCase when someone re-wraps a boto3 `GetFindings` result. Only the fields the
-//! mapping reads are declared; everything else goes to the unmapped report.
+//! PascalCase when someone re-wraps a boto3 `GetFindings` result (the accessors match both).
+//! Only the fields the mapping uses are read; everything else goes to the unmapped report.
 //!
 //! Field names: GuardDuty API model (botocore `guardduty/2017-11-28/service-2.json`).
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use crate::cx::Node;
+use crate::error::Error;
 
-use crate::value::{Flag, Num, Time};
-
-/// The EventBridge envelope around a finding.
-#[derive(Debug, Deserialize)]
-pub(crate) struct Envelope<'a> {
-    #[serde(rename = "detail-type")]
-    pub detail_type: Option<String>,
-    pub source: Option<String>,
-    pub account: Option<String>,
-    pub region: Option<String>,
-    #[serde(borrow)]
-    pub detail: Option<&'a RawValue>,
+pub(crate) struct Finding<'a> {
+    pub account_id: Option<&'a str>,
+    pub arn: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub id: &'a str,
+    pub partition: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub kind: &'a str,
+    /// Read when mapping, in the order the rules consult them.
+    pub created_at: Node<'a>,
+    pub updated_at: Node<'a>,
+    pub severity: Node<'a>,
+    pub resource: Resource<'a>,
+    pub service: Option<Service<'a>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Finding {
-    #[serde(alias = "AccountId")]
-    pub account_id: Option<String>,
-    #[serde(alias = "Arn")]
-    pub arn: Option<String>,
-    #[serde(alias = "CreatedAt")]
-    pub created_at: Option<Time>,
-    #[serde(alias = "Description")]
-    pub description: Option<String>,
-    #[serde(alias = "Id")]
-    pub id: String,
-    #[serde(alias = "Partition")]
-    pub partition: Option<String>,
-    #[serde(alias = "Region")]
-    pub region: Option<String>,
-    #[serde(alias = "Resource")]
-    pub resource: Option<Resource>,
-    #[serde(alias = "Service")]
-    pub service: Option<Service>,
-    #[serde(alias = "Severity")]
-    pub severity: Option<Num>,
-    #[serde(alias = "Title")]
-    pub title: Option<String>,
-    #[serde(rename = "type", alias = "Type")]
-    pub kind: String,
-    #[serde(alias = "UpdatedAt")]
-    pub updated_at: Option<Time>,
+#[derive(Default)]
+pub(crate) struct Resource<'a> {
+    pub resource_type: Option<&'a str>,
+    pub instance: Option<Instance<'a>>,
+    pub access_key: Option<AccessKey<'a>>,
+    pub s3_buckets: Vec<Named<'a>>,
+    pub eks_cluster: Option<Named<'a>>,
+    pub workload: Option<Workload<'a>>,
+    pub ecs_cluster: Option<EcsCluster<'a>>,
+    pub container: Option<Container<'a>>,
+    pub lambda: Option<Named<'a>>,
+    pub rds: Option<Named<'a>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Resource {
-    #[serde(alias = "ResourceType")]
-    pub resource_type: Option<String>,
-    #[serde(alias = "InstanceDetails")]
-    pub instance_details: Option<InstanceDetails>,
-    #[serde(alias = "AccessKeyDetails")]
-    pub access_key_details: Option<AccessKeyDetails>,
-    #[serde(alias = "S3BucketDetails")]
-    pub s3_bucket_details: Option<Vec<S3BucketDetail>>,
-    #[serde(alias = "EksClusterDetails")]
-    pub eks_cluster_details: Option<NamedArn>,
-    #[serde(alias = "KubernetesDetails")]
-    pub kubernetes_details: Option<KubernetesDetails>,
-    #[serde(alias = "EcsClusterDetails")]
-    pub ecs_cluster_details: Option<EcsClusterDetails>,
-    #[serde(alias = "ContainerDetails")]
-    pub container_details: Option<Container>,
-    #[serde(alias = "LambdaDetails")]
-    pub lambda_details: Option<LambdaDetails>,
-    #[serde(alias = "RdsDbInstanceDetails")]
-    pub rds_db_instance_details: Option<RdsDbInstanceDetails>,
+pub(crate) struct Instance<'a> {
+    pub instance_id: Option<&'a str>,
+    pub availability_zone: Option<&'a str>,
+    pub name_tag: Option<&'a str>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct InstanceDetails {
-    #[serde(alias = "InstanceId")]
-    pub instance_id: Option<String>,
-    #[serde(alias = "AvailabilityZone")]
-    pub availability_zone: Option<String>,
-    #[serde(alias = "Tags")]
-    pub tags: Option<Vec<Tag>>,
+pub(crate) struct AccessKey<'a> {
+    pub access_key_id: Option<&'a str>,
+    pub user_name: Option<&'a str>,
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct Tag {
-    #[serde(alias = "Key")]
-    pub key: Option<String>,
-    #[serde(alias = "Value")]
-    pub value: Option<String>,
+/// A resource with a name and an ARN (buckets, clusters, functions, DB instances).
+pub(crate) struct Named<'a> {
+    pub name: Option<&'a str>,
+    pub arn: Option<&'a str>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct AccessKeyDetails {
-    #[serde(alias = "AccessKeyId")]
-    pub access_key_id: Option<String>,
-    #[serde(alias = "UserName")]
-    pub user_name: Option<String>,
+pub(crate) struct Workload<'a> {
+    pub name: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub namespace: Option<&'a str>,
+    pub containers: Vec<Container<'a>>,
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct S3BucketDetail {
-    #[serde(alias = "Arn")]
-    pub arn: Option<String>,
-    #[serde(alias = "Name")]
-    pub name: Option<String>,
+pub(crate) struct EcsCluster<'a> {
+    pub name: Option<&'a str>,
+    pub arn: Option<&'a str>,
+    pub task_arn: Option<&'a str>,
+    pub task_containers: Vec<Container<'a>>,
 }
 
-/// EKS and ECS cluster details share these two fields.
-#[derive(Debug, Deserialize)]
-pub(crate) struct NamedArn {
-    #[serde(alias = "Name")]
-    pub name: Option<String>,
-    #[serde(alias = "Arn")]
-    pub arn: Option<String>,
+pub(crate) struct Container<'a> {
+    pub id: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub image: Option<&'a str>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct KubernetesDetails {
-    #[serde(alias = "KubernetesWorkloadDetails")]
-    pub kubernetes_workload_details: Option<Workload>,
+pub(crate) struct Service<'a> {
+    pub action_type: Option<&'a str>,
+    pub actor: Actor<'a>,
+    pub sample: bool,
+    pub archived: bool,
+    pub count: Node<'a>,
+    pub detector_id: Option<&'a str>,
+    pub event_last_seen: Node<'a>,
+    pub feature_name: Option<&'a str>,
+    pub resource_role: Option<&'a str>,
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct Workload {
-    #[serde(alias = "Name")]
-    pub name: Option<String>,
-    #[serde(rename = "type", alias = "Type")]
-    pub kind: Option<String>,
-    #[serde(alias = "Namespace")]
-    pub namespace: Option<String>,
-    #[serde(alias = "Containers")]
-    pub containers: Option<Vec<Container>>,
+/// Who acted: remote IPs (in the order the action lists them), domains, the first country.
+#[derive(Default)]
+pub(crate) struct Actor<'a> {
+    pub ips: Vec<&'a str>,
+    pub fqdns: Vec<&'a str>,
+    pub country: Option<&'a str>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct EcsClusterDetails {
-    #[serde(alias = "Name")]
-    pub name: Option<String>,
-    #[serde(alias = "Arn")]
-    pub arn: Option<String>,
-    #[serde(alias = "TaskDetails")]
-    pub task_details: Option<TaskDetails>,
+impl<'a> Finding<'a> {
+    pub(crate) fn read(f: Node<'a>) -> Result<Finding<'a>, Error> {
+        Ok(Finding {
+            account_id: f.get("accountId").opt_str()?,
+            arn: f.get("arn").opt_str()?,
+            created_at: f.get("createdAt"),
+            description: f.get("description").opt_str()?,
+            id: f.get("id").str()?,
+            partition: f.get("partition").opt_str()?,
+            region: f.get("region").opt_str()?,
+            resource: Resource::read(f.get("resource"))?,
+            service: Service::read(f.get("service"))?,
+            severity: f.get("severity"),
+            title: f.get("title").opt_str()?,
+            kind: f.get("type").str()?,
+            updated_at: f.get("updatedAt"),
+        })
+    }
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct TaskDetails {
-    #[serde(alias = "Arn")]
-    pub arn: Option<String>,
-    #[serde(alias = "Containers")]
-    pub containers: Option<Vec<Container>>,
+impl<'a> Resource<'a> {
+    fn read(r: Node<'a>) -> Result<Resource<'a>, Error> {
+        if !r.exists() {
+            return Ok(Resource::default());
+        }
+        let instance = r.get("instanceDetails");
+        let access_key = r.get("accessKeyDetails");
+        let workload = r.get("kubernetesDetails").get("kubernetesWorkloadDetails");
+        let ecs = r.get("ecsClusterDetails");
+        Ok(Resource {
+            resource_type: r.get("resourceType").opt_str()?,
+            instance: if instance.exists() {
+                Some(Instance::read(instance)?)
+            } else {
+                None
+            },
+            access_key: if access_key.exists() {
+                Some(AccessKey {
+                    access_key_id: access_key.get("accessKeyId").opt_str()?,
+                    user_name: access_key.get("userName").opt_str()?,
+                })
+            } else {
+                None
+            },
+            s3_buckets: r
+                .get("s3BucketDetails")
+                .items()?
+                .into_iter()
+                .map(|b| Named::read(b, "name", "arn"))
+                .collect::<Result<_, _>>()?,
+            eks_cluster: Named::read_opt(r.get("eksClusterDetails"), "name", "arn")?,
+            workload: if workload.exists() {
+                Some(Workload {
+                    name: workload.get("name").opt_str()?,
+                    kind: workload.get("type").opt_str()?,
+                    namespace: workload.get("namespace").opt_str()?,
+                    containers: Container::read_all(workload.get("containers"))?,
+                })
+            } else {
+                None
+            },
+            ecs_cluster: if ecs.exists() {
+                let task = ecs.get("taskDetails");
+                Some(EcsCluster {
+                    name: ecs.get("name").opt_str()?,
+                    arn: ecs.get("arn").opt_str()?,
+                    task_arn: task.get("arn").opt_str()?,
+                    task_containers: Container::read_all(task.get("containers"))?,
+                })
+            } else {
+                None
+            },
+            container: Container::read_opt(r.get("containerDetails"))?,
+            lambda: Named::read_opt(r.get("lambdaDetails"), "functionName", "functionArn")?,
+            rds: Named::read_opt(
+                r.get("rdsDbInstanceDetails"),
+                "dbInstanceIdentifier",
+                "dbInstanceArn",
+            )?,
+        })
+    }
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct Container {
-    #[serde(alias = "Id")]
-    pub id: Option<String>,
-    #[serde(alias = "Name")]
-    pub name: Option<String>,
-    #[serde(alias = "Image")]
-    pub image: Option<String>,
+impl<'a> Instance<'a> {
+    fn read(i: Node<'a>) -> Result<Instance<'a>, Error> {
+        let mut name_tag = None;
+        for tag in i.get("tags").items()? {
+            let key = tag.get("key").opt_str()?;
+            let value = tag.get("value").opt_str()?;
+            if key == Some("Name") && name_tag.is_none() {
+                name_tag = value;
+            }
+        }
+        Ok(Instance {
+            instance_id: i.get("instanceId").opt_str()?,
+            availability_zone: i.get("availabilityZone").opt_str()?,
+            name_tag,
+        })
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct LambdaDetails {
-    #[serde(alias = "FunctionArn")]
-    pub function_arn: Option<String>,
-    #[serde(alias = "FunctionName")]
-    pub function_name: Option<String>,
+impl<'a> Named<'a> {
+    fn read(n: Node<'a>, name: &'static str, arn: &'static str) -> Result<Named<'a>, Error> {
+        Ok(Named {
+            name: n.get(name).opt_str()?,
+            arn: n.get(arn).opt_str()?,
+        })
+    }
+
+    fn read_opt(
+        n: Node<'a>,
+        name: &'static str,
+        arn: &'static str,
+    ) -> Result<Option<Named<'a>>, Error> {
+        if n.exists() {
+            Named::read(n, name, arn).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct RdsDbInstanceDetails {
-    #[serde(alias = "DbInstanceIdentifier")]
-    pub db_instance_identifier: Option<String>,
-    #[serde(alias = "DbInstanceArn")]
-    pub db_instance_arn: Option<String>,
+impl<'a> Container<'a> {
+    fn read(c: Node<'a>) -> Result<Container<'a>, Error> {
+        Ok(Container {
+            id: c.get("id").opt_str()?,
+            name: c.get("name").opt_str()?,
+            image: c.get("image").opt_str()?,
+        })
+    }
+
+    fn read_opt(c: Node<'a>) -> Result<Option<Container<'a>>, Error> {
+        if c.exists() {
+            Container::read(c).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn read_all(list: Node<'a>) -> Result<Vec<Container<'a>>, Error> {
+        list.items()?.into_iter().map(Container::read).collect()
+    }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Service {
-    #[serde(alias = "Action")]
-    pub action: Option<Action>,
-    #[serde(alias = "AdditionalInfo")]
-    pub additional_info: Option<AdditionalInfo>,
-    #[serde(alias = "Archived")]
-    pub archived: Option<Flag>,
-    #[serde(alias = "Count")]
-    pub count: Option<Num>,
-    #[serde(alias = "DetectorId")]
-    pub detector_id: Option<String>,
-    #[serde(alias = "EventLastSeen")]
-    pub event_last_seen: Option<Time>,
-    #[serde(alias = "FeatureName")]
-    pub feature_name: Option<String>,
-    #[serde(alias = "ResourceRole")]
-    pub resource_role: Option<String>,
+impl<'a> Service<'a> {
+    fn read(s: Node<'a>) -> Result<Option<Service<'a>>, Error> {
+        if !s.exists() {
+            return Ok(None);
+        }
+        let action = s.get("action");
+        Ok(Some(Service {
+            action_type: action.get("actionType").opt_str()?,
+            actor: Actor::read(action)?,
+            sample: s.get("additionalInfo").get("sample").opt_bool()? == Some(true),
+            archived: s.get("archived").opt_bool()? == Some(true),
+            count: s.get("count"),
+            detector_id: s.get("detectorId").opt_str()?,
+            event_last_seen: s.get("eventLastSeen"),
+            feature_name: s.get("featureName").opt_str()?,
+            resource_role: s.get("resourceRole").opt_str()?,
+        }))
+    }
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct AdditionalInfo {
-    #[serde(alias = "Sample")]
-    pub sample: Option<Flag>,
-}
+impl<'a> Actor<'a> {
+    fn read(action: Node<'a>) -> Result<Actor<'a>, Error> {
+        let mut a = Actor::default();
+        for name in [
+            "networkConnectionAction",
+            "awsApiCallAction",
+            "rdsLoginAttemptAction",
+        ] {
+            a.remote(action.get(name).get("remoteIpDetails"))?;
+        }
+        let k8s = action.get("kubernetesApiCallAction");
+        a.remote(k8s.get("remoteIpDetails"))?;
+        // `sourceIPs` in the API model; boto3's PascalCase spells it `SourceIps`.
+        let mut source_ips = k8s.get("sourceIPs");
+        if !source_ips.exists() {
+            source_ips = k8s.get("sourceIps");
+        }
+        for ip in source_ips.strs()? {
+            a.ip(ip);
+        }
+        for probe in action
+            .get("portProbeAction")
+            .get("portProbeDetails")
+            .items()?
+        {
+            a.remote(probe.get("remoteIpDetails"))?;
+        }
+        if let Some(domain) = action.get("dnsRequestAction").get("domain").text()? {
+            a.fqdns.push(domain);
+        }
+        Ok(a)
+    }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Action {
-    #[serde(alias = "ActionType")]
-    pub action_type: Option<String>,
-    #[serde(alias = "NetworkConnectionAction")]
-    pub network_connection_action: Option<RemoteAction>,
-    #[serde(alias = "AwsApiCallAction")]
-    pub aws_api_call_action: Option<RemoteAction>,
-    #[serde(alias = "RdsLoginAttemptAction")]
-    pub rds_login_attempt_action: Option<RemoteAction>,
-    #[serde(alias = "KubernetesApiCallAction")]
-    pub kubernetes_api_call_action: Option<KubernetesApiCallAction>,
-    #[serde(alias = "PortProbeAction")]
-    pub port_probe_action: Option<PortProbeAction>,
-    #[serde(alias = "DnsRequestAction")]
-    pub dns_request_action: Option<DnsRequestAction>,
-}
+    fn remote(&mut self, d: Node<'a>) -> Result<(), Error> {
+        if !d.exists() {
+            return Ok(());
+        }
+        for key in ["ipAddressV4", "ipAddressV6"] {
+            if let Some(ip) = d.get(key).opt_str()? {
+                self.ip(ip);
+            }
+        }
+        let country = d.get("country").get("countryName").opt_str()?;
+        if self.country.is_none() {
+            self.country = country;
+        }
+        Ok(())
+    }
 
-/// Actions whose actor is one remote IP.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct RemoteAction {
-    #[serde(alias = "RemoteIpDetails")]
-    pub remote_ip_details: Option<RemoteIpDetails>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct KubernetesApiCallAction {
-    #[serde(alias = "RemoteIpDetails")]
-    pub remote_ip_details: Option<RemoteIpDetails>,
-    #[serde(rename = "sourceIPs", alias = "SourceIps", alias = "SourceIPs")]
-    pub source_ips: Option<Vec<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct PortProbeAction {
-    #[serde(alias = "PortProbeDetails")]
-    pub port_probe_details: Option<Vec<RemoteAction>>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct DnsRequestAction {
-    #[serde(alias = "Domain")]
-    pub domain: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct RemoteIpDetails {
-    #[serde(alias = "IpAddressV4")]
-    pub ip_address_v4: Option<String>,
-    #[serde(alias = "IpAddressV6")]
-    pub ip_address_v6: Option<String>,
-    #[serde(alias = "Country")]
-    pub country: Option<Country>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Country {
-    #[serde(alias = "CountryName")]
-    pub country_name: Option<String>,
+    fn ip(&mut self, ip: &'a str) {
+        if !ip.is_empty() && !self.ips.contains(&ip) {
+            self.ips.push(ip);
+        }
+    }
 }

@@ -7,11 +7,10 @@ mod map;
 mod resource;
 mod severity;
 
-use super::{Example, Mapped, Provider, ProviderInfo};
+use super::{Example, Mapped, Provider, ProviderInfo, Shape};
 use crate::cx::Cx;
 use crate::error::Error;
 use crate::event::EventType;
-use crate::payload::Probe;
 
 pub(crate) struct GuardDuty;
 
@@ -57,23 +56,24 @@ impl Provider for GuardDuty {
         &INFO
     }
 
-    fn claims(&self, probe: &Probe<'_>) -> bool {
-        if probe.is_eventbridge() {
-            let source = Probe::string(probe.source);
-            return source.as_deref() == Some("aws.guardduty")
-                || Probe::string(probe.detail_type).is_some_and(|d| d.starts_with("GuardDuty"));
+    fn claims(&self, shape: &Shape<'_>) -> bool {
+        if shape.is_eventbridge() {
+            return shape.source == Some("aws.guardduty")
+                || shape
+                    .detail_type
+                    .is_some_and(|d| d.starts_with("GuardDuty"));
         }
         // A trimmed envelope (only `detail`, maybe `region`), or a bare finding.
-        probe.detail.is_some()
-            || probe.arn().is_some_and(|a| a.contains(":guardduty:"))
-            || ((probe.resource.is_some() || probe.resource_pascal.is_some())
-                && (probe.severity.is_some() || probe.severity_pascal.is_some())
-                && probe
-                    .record_type()
+        shape.has_detail
+            || shape.arn.is_some_and(|a| a.contains(":guardduty:"))
+            || (shape.has_resource
+                && shape.has_severity
+                && shape
+                    .record_type
                     .is_some_and(|t| t.contains(':') && t.contains('/')))
     }
 
-    fn map(&self, probe: &Probe<'_>, cx: &mut Cx<'_>) -> Result<Mapped, Error> {
-        map::map(probe, cx, self.producer())
+    fn map(&self, shape: &Shape<'_>, cx: &Cx<'_>) -> Result<Mapped, Error> {
+        map::map(shape, cx, self.producer())
     }
 }

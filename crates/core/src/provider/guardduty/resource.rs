@@ -3,7 +3,7 @@
 //! primary resource. Dynatrace's GuardDuty integration: "findings whose target resource is
 //! a container get `object.type = CONTAINER`".
 
-use super::input::{Container, Finding, Resource};
+use super::input::{Container, Finding, Named, Resource};
 use crate::image::ImageRef;
 
 /// How each GuardDuty `resourceType` maps: Dynatrace object type (Smartscape-style names,
@@ -55,15 +55,14 @@ pub(crate) struct K8sFields {
 }
 
 /// The affected objects, and whether the resource type was unknown.
-pub(crate) fn affected(f: &Finding, account: &str, region: &str) -> (Vec<Object>, bool) {
-    let empty = Resource::default();
-    let r = f.resource.as_ref().unwrap_or(&empty);
-    let partition = f.partition.as_deref().unwrap_or("aws");
+pub(crate) fn affected(f: &Finding<'_>, account: &str, region: &str) -> (Vec<Object>, bool) {
+    let r = &f.resource;
+    let partition = f.partition.unwrap_or("aws");
     let containers = containers(r);
     if !containers.is_empty() {
         return (containers, false);
     }
-    let rtype = r.resource_type.as_deref().unwrap_or("");
+    let rtype = r.resource_type.unwrap_or("");
     let known = RESOURCE_TYPES.iter().find(|(t, _, _)| *t == rtype);
     let (object_type, aws_type) = match known {
         Some((_, o, a)) => ((*o).to_owned(), (!a.is_empty()).then_some(*a)),
@@ -80,52 +79,50 @@ pub(crate) fn affected(f: &Finding, account: &str, region: &str) -> (Vec<Object>
     let mut objects = match rtype {
         "Instance" | "Container" => instance(r, partition, region, account),
         "AccessKey" => r
-            .access_key_details
+            .access_key
             .as_ref()
             .and_then(|k| {
-                let id = k.access_key_id.clone()?;
+                let id = k.access_key_id?;
                 Some(vec![Object {
-                    name: k.user_name.clone().unwrap_or_else(|| id.clone()),
-                    aws_name: k.user_name.clone(),
-                    aws_id: Some(id.clone()),
-                    id,
+                    name: k.user_name.unwrap_or(id).to_owned(),
+                    aws_name: k.user_name.map(str::to_owned),
+                    aws_id: Some(id.to_owned()),
+                    id: id.to_owned(),
                     ..Object::default()
                 }])
             })
             .unwrap_or_default(),
         "S3Bucket" => r
-            .s3_bucket_details
+            .s3_buckets
             .iter()
-            .flatten()
             .filter_map(|b| {
-                let name = b.name.clone();
                 let arn = b
                     .arn
-                    .clone()
-                    .or_else(|| name.as_ref().map(|n| format!("arn:{partition}:s3:::{n}")));
-                let id = arn.clone().or_else(|| name.clone())?;
+                    .map(str::to_owned)
+                    .or_else(|| b.name.map(|n| format!("arn:{partition}:s3:::{n}")));
+                let id = arn.clone().or_else(|| b.name.map(str::to_owned))?;
                 Some(Object {
-                    name: name.clone().unwrap_or_else(|| id.clone()),
-                    aws_name: name.clone(),
-                    aws_id: name,
+                    name: b.name.map_or_else(|| id.clone(), str::to_owned),
+                    aws_name: b.name.map(str::to_owned),
+                    aws_id: b.name.map(str::to_owned),
                     arn,
                     id,
                     ..Object::default()
                 })
             })
             .collect(),
-        "EKSCluster" => named_arn(r.eks_cluster_details.as_ref().map(|d| (&d.name, &d.arn))),
-        "ECSCluster" => named_arn(r.ecs_cluster_details.as_ref().map(|d| (&d.name, &d.arn))),
-        "Lambda" => named_arn(
-            r.lambda_details
+        "EKSCluster" => named(r.eks_cluster.as_ref()),
+        "ECSCluster" => named(
+            r.ecs_cluster
                 .as_ref()
-                .map(|d| (&d.function_name, &d.function_arn)),
+                .map(|c| Named {
+                    name: c.name,
+                    arn: c.arn,
+                })
+                .as_ref(),
         ),
-        "RDSDBInstance" => named_arn(
-            r.rds_db_instance_details
-                .as_ref()
-                .map(|d| (&d.db_instance_identifier, &d.db_instance_arn)),
-        ),
+        "Lambda" => named(r.lambda.as_ref()),
+        "RDSDBInstance" => named(r.rds.as_ref()),
         _ => Vec::new(),
     };
     // Unknown types, and known ones without their details block: the finding's account.
@@ -135,8 +132,7 @@ pub(crate) fn affected(f: &Finding, account: &str, region: &str) -> (Vec<Object>
             account.to_owned()
         } else {
             f.arn
-                .clone()
-                .unwrap_or_else(|| format!("{account}/{rtype}/{}", f.id))
+                .map_or_else(|| format!("{account}/{rtype}/{}", f.id), str::to_owned)
         };
         objects.push(Object {
             name: id.clone(),
@@ -151,89 +147,72 @@ pub(crate) fn affected(f: &Finding, account: &str, region: &str) -> (Vec<Object>
     (objects, unknown && !rtype.is_empty())
 }
 
-fn instance(r: &Resource, partition: &str, region: &str, account: &str) -> Vec<Object> {
-    let Some(d) = &r.instance_details else {
+fn instance(r: &Resource<'_>, partition: &str, region: &str, account: &str) -> Vec<Object> {
+    let Some(d) = &r.instance else {
         return Vec::new();
     };
-    let Some(id) = d.instance_id.clone() else {
+    let Some(id) = d.instance_id else {
         return Vec::new();
     };
-    let name_tag = d
-        .tags
-        .iter()
-        .flatten()
-        .find(|t| t.key.as_deref() == Some("Name"))
-        .and_then(|t| t.value.clone());
     let arn = (!region.is_empty() && !account.is_empty())
         .then(|| format!("arn:{partition}:ec2:{region}:{account}:instance/{id}"));
     vec![Object {
-        id: arn.clone().unwrap_or_else(|| id.clone()),
-        name: name_tag.clone().unwrap_or_else(|| id.clone()),
-        aws_id: Some(id),
-        aws_name: name_tag,
+        id: arn.clone().unwrap_or_else(|| id.to_owned()),
+        name: d.name_tag.unwrap_or(id).to_owned(),
+        aws_id: Some(id.to_owned()),
+        aws_name: d.name_tag.map(str::to_owned),
         arn,
-        availability_zone: d.availability_zone.clone(),
+        availability_zone: d.availability_zone.map(str::to_owned),
         ..Object::default()
     }]
 }
 
-fn named_arn(d: Option<(&Option<String>, &Option<String>)>) -> Vec<Object> {
-    let Some((name, arn)) = d else {
+fn named(d: Option<&Named<'_>>) -> Vec<Object> {
+    let Some(d) = d else {
         return Vec::new();
     };
-    let Some(id) = arn.clone().or_else(|| name.clone()) else {
+    let Some(id) = d.arn.or(d.name) else {
         return Vec::new();
     };
     vec![Object {
-        name: name.clone().unwrap_or_else(|| id.clone()),
-        aws_name: name.clone(),
-        aws_id: name.clone(),
-        arn: arn.clone(),
-        id,
+        name: d.name.unwrap_or(id).to_owned(),
+        aws_name: d.name.map(str::to_owned),
+        aws_id: d.name.map(str::to_owned),
+        arn: d.arn.map(str::to_owned),
+        id: id.to_owned(),
         ..Object::default()
     }]
 }
 
 /// One object per container: EKS workload containers, ECS task containers, or the runtime
 /// `containerDetails`.
-fn containers(r: &Resource) -> Vec<Object> {
-    let runtime = r.container_details.as_ref();
-    if let Some(w) = r
-        .kubernetes_details
-        .as_ref()
-        .and_then(|k| k.kubernetes_workload_details.as_ref())
-    {
-        let cluster = r.eks_cluster_details.as_ref();
-        let cluster_name = cluster.and_then(|c| c.name.clone());
-        let cluster_id = cluster.and_then(|c| c.arn.clone().or_else(|| c.name.clone()));
+fn containers(r: &Resource<'_>) -> Vec<Object> {
+    let runtime = r.container.as_ref();
+    if let Some(w) = &r.workload {
+        let cluster = r.eks_cluster.as_ref();
+        let cluster_name = cluster.and_then(|c| c.name);
+        let cluster_id = cluster.and_then(|c| c.arn.or(c.name));
         let list: Vec<Object> = w
             .containers
             .iter()
-            .flatten()
             .map(|c| {
                 let id = runtime_id(c, runtime);
-                let path = [
-                    cluster_id.as_deref(),
-                    w.namespace.as_deref(),
-                    w.kind.as_deref(),
-                    w.name.as_deref(),
-                    c.name.as_deref(),
-                ]
-                .iter()
-                .map(|p| p.unwrap_or("-"))
-                .collect::<Vec<_>>()
-                .join("/");
+                let path = [cluster_id, w.namespace, w.kind, w.name, c.name]
+                    .iter()
+                    .map(|p| p.unwrap_or("-"))
+                    .collect::<Vec<_>>()
+                    .join("/");
                 let mut o = container_object(c, id, path);
                 o.k8s = Some(K8sFields {
-                    cluster: cluster_name.clone(),
-                    namespace: w.namespace.clone(),
-                    workload: w.name.clone(),
-                    workload_kind: w.kind.clone(),
+                    cluster: cluster_name.map(str::to_owned),
+                    namespace: w.namespace.map(str::to_owned),
+                    workload: w.name.map(str::to_owned),
+                    workload_kind: w.kind.map(str::to_owned),
                 });
                 o.aws_type = Some("AWS::EKS::Cluster");
-                o.aws_name = cluster_name.clone();
-                o.aws_id = cluster_name.clone();
-                o.arn = cluster.and_then(|c| c.arn.clone());
+                o.aws_name = cluster_name.map(str::to_owned);
+                o.aws_id = cluster_name.map(str::to_owned);
+                o.arn = cluster.and_then(|c| c.arn).map(str::to_owned);
                 o
             })
             .collect();
@@ -241,25 +220,18 @@ fn containers(r: &Resource) -> Vec<Object> {
             return list;
         }
     }
-    if let Some(ecs) = &r.ecs_cluster_details
-        && let Some(task) = &ecs.task_details
-    {
-        let list: Vec<Object> = task
-            .containers
+    if let Some(ecs) = &r.ecs_cluster {
+        let list: Vec<Object> = ecs
+            .task_containers
             .iter()
-            .flatten()
             .map(|c| {
                 let id = runtime_id(c, runtime);
-                let path = format!(
-                    "{}/{}",
-                    task.arn.as_deref().unwrap_or("-"),
-                    c.name.as_deref().unwrap_or("-")
-                );
+                let path = format!("{}/{}", ecs.task_arn.unwrap_or("-"), c.name.unwrap_or("-"));
                 let mut o = container_object(c, id, path);
                 o.aws_type = Some("AWS::ECS::Cluster");
-                o.aws_name = ecs.name.clone();
-                o.aws_id = ecs.name.clone();
-                o.arn = ecs.arn.clone();
+                o.aws_name = ecs.name.map(str::to_owned);
+                o.aws_id = ecs.name.map(str::to_owned);
+                o.arn = ecs.arn.map(str::to_owned);
                 o
             })
             .collect();
@@ -268,13 +240,12 @@ fn containers(r: &Resource) -> Vec<Object> {
         }
     }
     if let Some(c) = runtime {
-        let id = c.id.clone();
-        let fallback = c.name.clone().unwrap_or_else(|| "container".into());
-        let mut o = container_object(c, id, fallback);
-        if let Some(i) = &r.instance_details {
+        let fallback = c.name.unwrap_or("container").to_owned();
+        let mut o = container_object(c, c.id.map(str::to_owned), fallback);
+        if let Some(i) = &r.instance {
             o.aws_type = Some("AWS::EC2::Instance");
-            o.aws_id = i.instance_id.clone();
-            o.availability_zone = i.availability_zone.clone();
+            o.aws_id = i.instance_id.map(str::to_owned);
+            o.availability_zone = i.availability_zone.map(str::to_owned);
         }
         return vec![o];
     }
@@ -282,27 +253,28 @@ fn containers(r: &Resource) -> Vec<Object> {
 }
 
 /// The runtime id of a workload container, when the runtime details name the same one.
-fn runtime_id(c: &Container, runtime: Option<&Container>) -> Option<String> {
-    c.id.clone().or_else(|| {
+fn runtime_id(c: &Container<'_>, runtime: Option<&Container<'_>>) -> Option<String> {
+    c.id.or_else(|| {
         runtime
             .filter(|r| r.name.is_some() && r.name == c.name)
-            .and_then(|r| r.id.clone())
+            .and_then(|r| r.id)
     })
+    .map(str::to_owned)
 }
 
-fn container_object(c: &Container, id: Option<String>, path: String) -> Object {
-    let image = c.image.as_deref().map(ImageRef::parse);
+fn container_object(c: &Container<'_>, id: Option<String>, path: String) -> Object {
+    let image = c.image.map(ImageRef::parse);
     Object {
         object_type: "CONTAINER".into(),
         id: id.clone().unwrap_or(path),
         name: c
             .name
-            .clone()
+            .map(str::to_owned)
             .or_else(|| id.clone())
             .unwrap_or_else(|| "container".into()),
         container: Some(ContainerFields {
             id,
-            name: c.name.clone(),
+            name: c.name.map(str::to_owned),
             image_name: image.map(|i| i.name.to_owned()),
             image_version: image.and_then(|i| i.tag.map(str::to_owned)),
             image_digest: image.and_then(|i| i.digest.map(str::to_owned)),
