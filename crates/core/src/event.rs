@@ -1,6 +1,8 @@
 //! One Dynatrace security event: flat dotted keys in a fixed order.
 
 use serde::ser::{SerializeMap, SerializeSeq};
+
+use crate::json;
 use serde::{Serialize, Serializer};
 
 /// Field that stamps which mapping version produced an event.
@@ -156,8 +158,36 @@ impl Event {
     }
 
     /// Appends the compact JSON of the event to `out`.
+    ///
+    /// Strings are escaped and numbers printed exactly as JavaScript's `JSON.stringify`
+    /// does, so a JavaScript host that parses an event and serializes it again sends the
+    /// same bytes the core produced.
     pub fn write_json(&self, out: &mut String) {
-        out.push_str(&serde_json::to_string(self).unwrap_or_default());
+        out.push('{');
+        for (i, (k, v)) in self.fields.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json::write_str(out, k);
+            out.push(':');
+            match v {
+                Value::Str(s) => json::write_str(out, s),
+                Value::Num(n) => json::write_number(out, *n),
+                Value::Int(n) => out.push_str(&n.to_string()),
+                Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+                Value::StrList(l) => {
+                    out.push('[');
+                    for (j, s) in l.iter().enumerate() {
+                        if j > 0 {
+                            out.push(',');
+                        }
+                        json::write_str(out, s);
+                    }
+                    out.push(']');
+                }
+            }
+        }
+        out.push('}');
     }
 
     /// A cheap upper-bound guess of the serialized size, for buffer capacity.
@@ -258,6 +288,10 @@ impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Value::Str(v) => s.serialize_str(v),
+            // Whole numbers as integers, as JavaScript (and `Event::write_json`) print them.
+            Value::Num(v) if v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15 => {
+                s.serialize_i64(*v as i64)
+            }
             Value::Num(v) => s.serialize_f64(*v),
             Value::Int(v) => s.serialize_i64(*v),
             Value::Bool(v) => s.serialize_bool(*v),
@@ -301,7 +335,7 @@ mod tests {
         e.set_id("id-1".into());
         assert_eq!(
             e.to_json(),
-            r#"{"timestamp":"2026-01-01T00:00:00Z","event.id":"id-1","event.kind":"SECURITY_EVENT","event.type":"DETECTION_FINDING","event.name":"Detection finding event","event.provider":"Amazon GuardDuty","product.vendor":"Amazon","product.name":"Amazon GuardDuty","object.id":"i-1","dt.security.risk.score":10.0,"actor.ips":["203.0.113.5"]}"#
+            r#"{"timestamp":"2026-01-01T00:00:00Z","event.id":"id-1","event.kind":"SECURITY_EVENT","event.type":"DETECTION_FINDING","event.name":"Detection finding event","event.provider":"Amazon GuardDuty","product.vendor":"Amazon","product.name":"Amazon GuardDuty","object.id":"i-1","dt.security.risk.score":10,"actor.ips":["203.0.113.5"]}"#
         );
         assert!(e.to_json().len() <= e.json_len_hint());
     }

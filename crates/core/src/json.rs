@@ -110,6 +110,80 @@ pub(crate) fn depth_exceeded(text: &str, max: u32) -> Option<usize> {
     None
 }
 
+/// Appends `s` as a JSON string, escaped exactly as both serde_json and ECMAScript's
+/// `JSON.stringify` escape it: `"`, `\\` and control characters; nothing else.
+pub(crate) fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Appends a finite number the way ECMAScript's `Number.prototype.toString` writes it
+/// (`10`, not `10.0`; `1e+21`; `1e-7`), so that an event parsed and re-serialized by any
+/// JavaScript host comes out byte for byte as the core wrote it.
+pub(crate) fn write_number(out: &mut String, n: f64) {
+    if n == 0.0 || !n.is_finite() {
+        out.push('0');
+        return;
+    }
+    // Shortest round-trip digits, as `d.ddde±x`.
+    let sci = format!("{:e}", n.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let k = digits.len() as i32;
+    let e: i32 = exp.parse().unwrap_or(0);
+    let point = e + 1; // position of the decimal point after the first digit
+    if n < 0.0 {
+        out.push('-');
+    }
+    if k <= point && point <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (point - k) as usize));
+    } else if 0 < point && point <= 21 {
+        out.push_str(&digits[..point as usize]);
+        out.push('.');
+        out.push_str(&digits[point as usize..]);
+    } else if -6 < point && point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-point) as usize));
+        out.push_str(&digits);
+    } else {
+        out.push_str(&digits[..1]);
+        if k > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if point - 1 >= 0 { '+' } else { '-' });
+        out.push_str(&(point - 1).abs().to_string());
+    }
+}
+
 /// A serde_json error message without its " at line L column C" suffix.
 pub(crate) fn bare_message(err: &serde_json::Error) -> String {
     let full = err.to_string();
@@ -164,6 +238,46 @@ mod tests {
         assert_eq!(depth_exceeded(r#"[["[[[[", {"a": []}]]"#, 3), Some(16));
         assert_eq!(depth_exceeded("[[[[]]]]", 3), Some(3));
         assert_eq!(depth_exceeded(r#""\"[[[[""#, 1), None);
+    }
+
+    fn num(n: f64) -> String {
+        let mut s = String::new();
+        write_number(&mut s, n);
+        s
+    }
+
+    /// Expected strings are what `String(n)` prints in JavaScript.
+    #[test]
+    fn numbers_print_as_javascript_prints_them() {
+        for (n, js) in [
+            (10.0, "10"),
+            (8.9, "8.9"),
+            (0.1, "0.1"),
+            (-0.0, "0"),
+            (-1.5, "-1.5"),
+            (123456789.0, "123456789"),
+            (1e21, "1e+21"),
+            (1.5e21, "1.5e+21"),
+            (1e20, "100000000000000000000"),
+            (0.000001, "0.000001"),
+            (1e-7, "1e-7"),
+            (1.25e-7, "1.25e-7"),
+            (1636625755.218, "1636625755.218"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+        ] {
+            assert_eq!(num(n), js, "{n:e}");
+        }
+    }
+
+    #[test]
+    fn strings_escape_like_json_stringify() {
+        let mut s = String::new();
+        write_str(&mut s, "a\"b\\c\n\u{1}\u{7f}é/\u{2028}");
+        assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001\u{7f}é/\u{2028}\"");
+        let mut t = String::new();
+        write_str(&mut t, "plain");
+        assert_eq!(t, "\"plain\"");
     }
 
     #[test]
