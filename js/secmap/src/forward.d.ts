@@ -1,0 +1,94 @@
+/**
+ * `secmap/forward`: the forwarding client every JavaScript host shares. It POSTs events to
+ * the Dynatrace OpenPipeline security-events ingest API in batches, retries what can be
+ * retried, and hands whatever it cannot deliver to a dead-letter callback. Nothing is
+ * dropped silently: every event is either sent or dead-lettered, and counted.
+ */
+import type { SecurityEvent } from './index.js';
+
+export interface ForwarderOptions {
+  /**
+   * The full ingest URL, e.g.
+   * `https://<env-id>.live.dynatrace.com/platform/ingest/v1/security.events`
+   * (or a custom endpoint `/platform/ingest/custom/security.events/<name>`).
+   */
+  endpoint: string;
+  /**
+   * A Dynatrace access token with scope `openpipeline.events_security`, sent as
+   * `Authorization: Api-Token <token>`. It never appears in logs, errors or results.
+   */
+  token: string;
+  /** Most bytes per request body (the JSON array). Default 10,000,000. */
+  maxBatchBytes?: number;
+  /** Most events per request. Default 5,000. */
+  maxBatchEvents?: number;
+  /** Tries per request, the first included, on 429, 5xx, timeouts and resets. Default 5. */
+  maxAttempts?: number;
+  /** First backoff; doubles per retry, with full jitter. Default 500 ms. */
+  baseDelayMs?: number;
+  /** Cap on any single wait, `Retry-After` included. Default 30,000 ms. */
+  maxDelayMs?: number;
+  /** Per-request timeout. Default 30,000 ms. */
+  timeoutMs?: number;
+  /**
+   * Receives events that could not be delivered, with why. Called once per failed
+   * request part. Default: log the count (never the events) at error level.
+   */
+  deadLetter?: (letter: DeadLetter) => void | Promise<void>;
+  /** Where log lines go (`console` by default). Lines never contain the token. */
+  logger?: Pick<Console, 'info' | 'warn' | 'error'>;
+  /** The fetch implementation (default `globalThis.fetch`). */
+  fetch?: typeof fetch;
+}
+
+export interface DeadLetter {
+  events: SecurityEvent[];
+  reason: {
+    /** `http-status`: a non-retryable status or retries exhausted; `timeout`; `network`
+     * (reset, refused); `too-large`: one event alone exceeds the size limit or got 413. */
+    code: 'http-status' | 'timeout' | 'network' | 'too-large';
+    /** The last HTTP status, when there was one. */
+    status?: number;
+    /** What happened, e.g. `401 Unauthorized: token missing or invalid`. */
+    message: string;
+    /** Requests made for these events. */
+    attempts: number;
+  };
+}
+
+export interface SendResult {
+  /** Events Dynatrace accepted (2xx). */
+  sent: number;
+  /** Events handed to `deadLetter`. */
+  deadLettered: number;
+  /** Retries made (requests beyond the first, 413 splits not counted). */
+  retried: number;
+  /** HTTP requests made. */
+  requests: number;
+  /** `true` when every event was sent. */
+  ok: boolean;
+}
+
+export interface Forwarder {
+  /** Sends `events`; resolves when each one is sent or dead-lettered. Never rejects for
+   * delivery failures (see `SendResult.ok`). */
+  send(events: SecurityEvent[]): Promise<SendResult>;
+  /** Totals over every `send` of this forwarder. */
+  readonly counters: { sent: number; deadLettered: number; retried: number; requests: number };
+}
+
+export function createForwarder(options: ForwarderOptions): Forwarder;
+
+/**
+ * Options from environment variables (or app settings):
+ * - `DT_INGEST_URL`: the full ingest URL; or `DT_ENVIRONMENT_URL` (e.g.
+ *   `https://abc12345.live.dynatrace.com`) plus the built-in path
+ *   `/platform/ingest/v1/security.events`;
+ * - `DT_API_TOKEN`: the token (required);
+ * - `SECMAP_MAX_BATCH_BYTES`, `SECMAP_MAX_BATCH_EVENTS`, `SECMAP_MAX_ATTEMPTS`,
+ *   `SECMAP_BASE_DELAY_MS`, `SECMAP_MAX_DELAY_MS`, `SECMAP_TIMEOUT_MS`: the limits above.
+ * Throws an `Error` naming the missing or malformed setting (never its value for the token).
+ */
+export function forwarderOptionsFromEnv(
+  env: Record<string, string | undefined>,
+): Omit<ForwarderOptions, 'deadLetter' | 'logger' | 'fetch'>;
