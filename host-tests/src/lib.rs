@@ -1,1 +1,417 @@
+//! Runs the secmap component in wasmtime, so that a hostile payload can neither take the
+//! host's memory nor hang it.
+//!
+//! The component (built by `secmap-build` and embedded in this crate as [`COMPONENT`]) is
+//! compiled once per [`Mapper`]; every call then runs in a fresh store, so nothing a call
+//! does survives it, with a cap on the guest's linear memory and a deadline enforced by
+//! epoch interruption. The host sees typed errors: the component's own
+//! [`TransformError`] apart from [`HostError::Timeout`], [`HostError::OutOfMemory`], other
+//! traps and load failures.
+//!
+//! The [`json`] module renders outputs and errors in exactly the JSON shape the core
+//! serializes (`serde_json::to_value(output.report())`), so that the golden files compare
+//! across engines, and reads options in the core's camelCase JSON form.
+//!
+//! # Example
+//!
+//! ```
+//! use secmap_host::{Limits, Mapper, wit};
+//!
+//! let mapper = Mapper::new(Limits::default())?;
+//! let example = &mapper.providers()?[0].examples[0];
+//! let out = mapper.transform("auto", example.payload.as_bytes(), &secmap_host::default_options())?;
+//! assert!(!out.events.is_empty());
+//! assert!(matches!(out.outcomes[0].outcome, wit::Outcome::Mapped(_)));
+//! # Ok::<(), secmap_host::HostError>(())
+//! ```
 
+#![deny(missing_docs)]
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
+
+pub mod json;
+
+// Generated host bindings for `wit/secmap.wit`.
+#[allow(unsafe_code, missing_docs, missing_debug_implementations)]
+mod bindings {
+    wasmtime::component::bindgen!({ world: "secmap", path: "../wit" });
+}
+
+/// The types of the WIT interface `secmap:mapping/mapper` (options, output, errors).
+pub use bindings::exports::secmap::mapping::mapper as wit;
+pub use wit::{Options, Output, ProviderInfo, TransformError};
+
+/// The secmap component, as built by `secmap-build` when this crate was compiled.
+pub static COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/secmap.wasm"));
+
+/// The WIT interface the component exports.
+pub const INTERFACE: &str = "secmap:mapping/mapper@0.1.0";
+
+/// How often the epoch advances; deadlines are rounded up to it.
+const TICK: Duration = Duration::from_millis(10);
+
+/// What one call may consume.
+///
+/// Defaults: 256 MiB of guest memory (four times the core's default 64 MiB payload limit)
+/// and 10 seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes of linear memory the guest may have, the payload copy included. A call
+    /// that needs more fails with [`HostError::OutOfMemory`].
+    pub memory_bytes: usize,
+    /// Longest a call may run, instantiation included; a longer one fails with
+    /// [`HostError::Timeout`]. Measured in ticks of 10 ms, rounded up; zero fails at once.
+    pub timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            memory_bytes: 256 * 1024 * 1024,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Options with every field `none`: the core's defaults.
+pub fn default_options() -> Options {
+    Options {
+        original_content: None,
+        original_content_max_bytes: None,
+        report_unmapped: None,
+        skip_sample_findings: None,
+        now: None,
+        limits: None,
+    }
+}
+
+/// Why a call failed.
+#[non_exhaustive]
+#[derive(Debug, Clone)]
+pub enum HostError {
+    /// The component refused the payload as a whole (unknown provider, not JSON, over a
+    /// limit, ...): its own typed error, with the location.
+    Transform(TransformError),
+    /// The call ran past [`Limits::timeout`] and was interrupted.
+    Timeout {
+        /// The timeout that was exceeded.
+        limit: Duration,
+    },
+    /// The guest needed more than [`Limits::memory_bytes`] of memory.
+    OutOfMemory {
+        /// The memory limit that was hit.
+        limit: usize,
+    },
+    /// The guest trapped for another reason (a bug in secmap), or the call failed.
+    Trap(String),
+    /// The component could not be compiled or prepared (a broken build).
+    Load(String),
+}
+
+impl HostError {
+    /// A stable kebab-case code: the component's error code, or `timeout`,
+    /// `out-of-memory`, `trap`, `load`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            HostError::Transform(e) => json::error_code(e.code),
+            HostError::Timeout { .. } => "timeout",
+            HostError::OutOfMemory { .. } => "out-of-memory",
+            HostError::Trap(_) => "trap",
+            HostError::Load(_) => "load",
+        }
+    }
+
+    /// What went wrong, lowercase, without the location.
+    pub fn message(&self) -> String {
+        match self {
+            HostError::Transform(e) => e.message.clone(),
+            HostError::Timeout { limit } => format!("the call ran longer than {limit:?}"),
+            HostError::OutOfMemory { limit } => {
+                format!("the call needed more than {limit} bytes of memory")
+            }
+            HostError::Trap(m) => format!("the component trapped: {m}"),
+            HostError::Load(m) => format!("the component cannot be loaded: {m}"),
+        }
+    }
+}
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code(), self.message())?;
+        if let HostError::Transform(e) = self {
+            f.write_str(&location(e))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for HostError {}
+
+/// Where an error is, as the core's `Display` says it: ` (at /pointer, line 3 column 17)`,
+/// ` (at /pointer)`, ` (at line 3 column 17)`, or nothing. The root pointer `""` is left
+/// out: it says nothing the record's own position does not.
+pub fn location(error: &TransformError) -> String {
+    let pointer = error.pointer.as_deref().filter(|p| !p.is_empty());
+    match (pointer, error.line, error.column) {
+        (Some(p), Some(l), Some(c)) => format!(" (at {p}, line {l} column {c})"),
+        (Some(p), _, _) => format!(" (at {p})"),
+        (None, Some(l), Some(c)) => format!(" (at line {l} column {c})"),
+        _ => String::new(),
+    }
+}
+
+/// The secmap component, compiled and ready to run calls under [`Limits`].
+///
+/// Cloning is cheap and shares the compiled code; so does [`Mapper::with_limits`].
+/// A `Mapper` is `Send + Sync`: calls on several threads run in their own stores.
+#[derive(Clone)]
+pub struct Mapper {
+    shared: Arc<Shared>,
+    limits: Limits,
+}
+
+struct Shared {
+    engine: Engine,
+    component: Component,
+    pre: bindings::SecmapPre<State>,
+}
+
+impl fmt::Debug for Mapper {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mapper")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Mapper {
+    /// Compiles the embedded [`COMPONENT`].
+    ///
+    /// # Errors
+    /// [`HostError::Load`] when it does not compile or link (a broken build).
+    pub fn new(limits: Limits) -> Result<Mapper, HostError> {
+        Mapper::from_component(COMPONENT, limits)
+    }
+
+    /// Compiles a secmap component given as bytes.
+    ///
+    /// Starts a thread that advances the engine's epoch every 10 ms; it ends when the last
+    /// clone of this `Mapper` is dropped.
+    ///
+    /// # Errors
+    /// [`HostError::Load`] when the bytes are not a component, or it needs imports (the
+    /// secmap component has none).
+    pub fn from_component(bytes: &[u8], limits: Limits) -> Result<Mapper, HostError> {
+        let load = |e: wasmtime::Error| HostError::Load(format!("{e:#}"));
+        let mut config = Config::new();
+        config.epoch_interruption(true);
+        let engine = Engine::new(&config).map_err(load)?;
+        let component = Component::new(&engine, bytes).map_err(load)?;
+        let linker = Linker::<State>::new(&engine);
+        let pre = linker
+            .instantiate_pre(&component)
+            .and_then(bindings::SecmapPre::new)
+            .map_err(load)?;
+        let weak = engine.weak();
+        std::thread::Builder::new()
+            .name("secmap-epoch".into())
+            .spawn(move || {
+                while let Some(engine) = weak.upgrade() {
+                    engine.increment_epoch();
+                    drop(engine);
+                    std::thread::sleep(TICK);
+                }
+            })
+            .map_err(|e| HostError::Load(format!("cannot start the epoch thread: {e}")))?;
+        Ok(Mapper {
+            shared: Arc::new(Shared {
+                engine,
+                component,
+                pre,
+            }),
+            limits,
+        })
+    }
+
+    /// The same compiled component under other limits.
+    #[must_use]
+    pub fn with_limits(&self, limits: Limits) -> Mapper {
+        Mapper {
+            shared: Arc::clone(&self.shared),
+            limits,
+        }
+    }
+
+    /// The limits of every call.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The wasmtime engine the component is compiled for.
+    pub fn engine(&self) -> &Engine {
+        &self.shared.engine
+    }
+
+    /// The compiled component.
+    pub fn component(&self) -> &Component {
+        &self.shared.component
+    }
+
+    /// Maps one payload (see `transform` in `wit/secmap.wit`).
+    ///
+    /// # Errors
+    /// [`HostError::Transform`] when the payload fails as a whole; a bad record inside a
+    /// readable payload is a `rejected` outcome instead. [`HostError::Timeout`],
+    /// [`HostError::OutOfMemory`] or [`HostError::Trap`] when the call was stopped.
+    pub fn transform(
+        &self,
+        provider: &str,
+        payload: &[u8],
+        options: &Options,
+    ) -> Result<Output, HostError> {
+        self.call(|s, store| s.call_transform(store, provider, payload, options))?
+            .map_err(HostError::Transform)
+    }
+
+    /// The providers the component supports, with their bundled examples.
+    ///
+    /// # Errors
+    /// Only when the call was stopped (see [`Mapper::transform`]).
+    pub fn providers(&self) -> Result<Vec<ProviderInfo>, HostError> {
+        self.call(|s, store| s.call_providers(store))
+    }
+
+    /// The version of the mappings, stamped into every event.
+    ///
+    /// # Errors
+    /// Only when the call was stopped (see [`Mapper::transform`]).
+    pub fn mapping_version(&self) -> Result<String, HostError> {
+        self.call(|s, store| s.call_mapping_version(store))
+    }
+
+    /// Runs `f` on a new instance in a new store under the limits.
+    fn call<R>(
+        &self,
+        f: impl FnOnce(&wit::Guest, &mut Store<State>) -> wasmtime::Result<R>,
+    ) -> Result<R, HostError> {
+        let mut store = Store::new(
+            &self.shared.engine,
+            State {
+                limiter: MemoryLimiter {
+                    limit: self.limits.memory_bytes,
+                    denied: false,
+                },
+            },
+        );
+        store.limiter(|s| &mut s.limiter);
+        store.set_epoch_deadline(deadline_ticks(self.limits.timeout));
+        store.epoch_deadline_trap();
+        let result = self
+            .shared
+            .pre
+            .instantiate(&mut store)
+            .and_then(|instance| f(instance.secmap_mapping_mapper(), &mut store));
+        result.map_err(|e| self.classify(&e, store.data().limiter.denied))
+    }
+
+    fn classify(&self, error: &wasmtime::Error, memory_denied: bool) -> HostError {
+        match error.downcast_ref::<Trap>() {
+            Some(Trap::Interrupt) => HostError::Timeout {
+                limit: self.limits.timeout,
+            },
+            // The guest aborts (or fails to lower the payload) when it cannot grow its
+            // memory; the limiter saw why.
+            _ if memory_denied => HostError::OutOfMemory {
+                limit: self.limits.memory_bytes,
+            },
+            _ => HostError::Trap(format!("{error:#}")),
+        }
+    }
+}
+
+/// Ticks until the deadline: the timeout rounded up, plus one because the current tick
+/// is partly over; zero stays zero (fail at the first check). Capped so that wasmtime's
+/// `current epoch + ticks` cannot overflow.
+fn deadline_ticks(timeout: Duration) -> u64 {
+    const MAX: u64 = u64::MAX / 2;
+    if timeout.is_zero() {
+        return 0;
+    }
+    let ticks = timeout.as_nanos().div_ceil(TICK.as_nanos()) + 1;
+    u64::try_from(ticks).map_or(MAX, |t| t.min(MAX))
+}
+
+/// What a store holds: only the limiter (the component imports nothing).
+struct State {
+    limiter: MemoryLimiter,
+}
+
+/// Caps linear memory and remembers that it refused, so that the trap that follows is
+/// reported as [`HostError::OutOfMemory`].
+struct MemoryLimiter {
+    limit: usize,
+    denied: bool,
+}
+
+impl ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let allowed = desired <= self.limit && maximum.is_none_or(|max| desired <= max);
+        if !allowed {
+            self.denied = true;
+        }
+        Ok(allowed)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        // The guest's only table holds its functions; it never grows far.
+        Ok(desired <= 1 << 20 && maximum.is_none_or(|max| desired <= max))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_round_up_and_zero_is_immediate() {
+        assert_eq!(deadline_ticks(Duration::ZERO), 0);
+        assert_eq!(deadline_ticks(Duration::from_nanos(1)), 2);
+        assert_eq!(deadline_ticks(Duration::from_millis(10)), 2);
+        assert_eq!(deadline_ticks(Duration::from_secs(10)), 1001);
+        assert_eq!(deadline_ticks(Duration::MAX), u64::MAX / 2);
+    }
+
+    #[test]
+    fn host_errors_have_stable_codes() {
+        let e = HostError::Timeout {
+            limit: Duration::from_secs(1),
+        };
+        assert_eq!(e.to_string(), "timeout: the call ran longer than 1s");
+        let e = HostError::Transform(TransformError {
+            code: wit::ErrorCode::InvalidJson,
+            message: "expected value".into(),
+            pointer: None,
+            line: Some(1),
+            column: Some(2),
+        });
+        assert_eq!(
+            e.to_string(),
+            "invalid-json: expected value (at line 1 column 2)"
+        );
+    }
+}

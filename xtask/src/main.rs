@@ -1,1 +1,57 @@
-fn main() {}
+//! `cargo xtask <command>`: the one entry point for people and CI.
+//!
+//! - `setup`: install what a fresh machine lacks (wasm targets, npm packages, Chromium);
+//! - `build`: the component, the JS package and the test artifacts;
+//! - `demo`: the main job, mapping the bundled examples through the component;
+//! - `test`: every test, lints included (what CI runs);
+//! - `bless`: rewrite the golden expectations and generated docs;
+//! - `wit`: print the built component's WIT (imports and exports).
+//!
+//! Each step prints the commands it runs.
+
+mod build;
+mod setup;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  setup [--no-browser]   install wasm targets, npm packages and (as root) Chromium
+  build                  build the component, the JS package and test artifacts
+  demo                   build the CLI and map the bundled examples through the component
+  test [--no-browser]    run every test and lint (what CI runs)
+  bless                  rewrite golden expectations, the manifest and generated docs
+  wit                    print the WIT world of the built component
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(!flag("--no-browser")),
+        Some("build") => build::all(),
+        Some("demo") => build::demo(),
+        Some("test") => test::run(!flag("--no-browser")),
+        Some("bless") => test::bless(),
+        Some("wit") => build::wit(),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! `secmap check DIR`: map every file with the unmapped report on, and say what was
+//! skipped, rejected, or left unread by every mapping.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use secmap_host::{Mapper, Options, default_options, json, wit};
+
+use crate::{CheckArgs, check_provider, failure, plural, summary};
+
+/// Golden-test expectations and sidecars: outputs of secmap, not payloads.
+const NOT_PAYLOADS: &[&str] = &[".events.ndjson", ".report.json", ".options.json"];
+
+#[derive(Default)]
+struct Totals {
+    files: usize,
+    failed: usize,
+    mapped: usize,
+    skipped: usize,
+    rejected: usize,
+    events: usize,
+    warnings: usize,
+    /// Source path -> how many records had it unmapped.
+    unmapped: BTreeMap<String, usize>,
+}
+
+pub fn run(mapper: &Mapper, args: CheckArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    if let Some(code) = check_provider(mapper, &args.provider)? {
+        return Ok(code);
+    }
+    let mut files = Vec::new();
+    collect(&args.dir, &mut files).map_err(|e| format!("{}: {e}", args.dir.display()))?;
+    files.sort();
+    let options = Options {
+        report_unmapped: Some(true),
+        ..default_options()
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut totals = Totals::default();
+    for path in &files {
+        check_file(
+            mapper,
+            &args.provider,
+            &options,
+            path,
+            &mut totals,
+            &mut out,
+        )?;
+    }
+    report_totals(&totals, &mut out)?;
+    out.flush()?;
+    Ok(if totals.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Every payload file under `path` (or `path` itself when it is a file).
+fn collect(path: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
+    if !fs::metadata(path)?.is_dir() {
+        files.push(path.to_owned());
+        return Ok(());
+    }
+    for entry in fs::read_dir(path)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            collect(&entry.path(), files)?;
+        } else if !NOT_PAYLOADS.iter().any(|s| name.ends_with(s)) {
+            files.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+fn check_file(
+    mapper: &Mapper,
+    provider: &str,
+    options: &Options,
+    path: &Path,
+    totals: &mut Totals,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let file = path.display().to_string();
+    totals.files += 1;
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            totals.failed += 1;
+            return writeln!(out, "{file}: cannot read: {e}");
+        }
+    };
+    let output = match mapper.transform(provider, &bytes, options) {
+        Ok(output) => output,
+        Err(e) => {
+            totals.failed += 1;
+            return writeln!(out, "{}", failure(&file, &e));
+        }
+    };
+    writeln!(out, "{file}: {}", summary(&output))?;
+    totals.events += output.events.len();
+    totals.warnings += output.warnings.len();
+    for o in &output.outcomes {
+        for path in &o.unmapped {
+            *totals.unmapped.entry(path.clone()).or_default() += 1;
+        }
+        let record = record_name(o);
+        match &o.outcome {
+            wit::Outcome::Mapped(_) => totals.mapped += 1,
+            wit::Outcome::Skipped(s) => {
+                totals.skipped += 1;
+                let reason = json::skip_reason(s.reason);
+                writeln!(out, "  {record}: skipped: {reason}: {}", s.message)?;
+            }
+            wit::Outcome::Rejected(e) => {
+                totals.rejected += 1;
+                let code = json::error_code(e.code);
+                let at = secmap_host::location(e);
+                writeln!(out, "  {record}: rejected: {code}: {}{at}", e.message)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `record 3`, `record 3 (line 4)`, `record 3 at /records/3`.
+fn record_name(o: &wit::RecordOutcome) -> String {
+    let mut s = format!("record {}", o.index);
+    if let Some(line) = o.line {
+        s.push_str(&format!(" (line {line})"));
+    }
+    if !o.pointer.is_empty() {
+        s.push_str(&format!(" at {}", o.pointer));
+    }
+    s
+}
+
+fn report_totals(t: &Totals, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}: {} read, {} failed",
+        plural(t.files, "file"),
+        t.files - t.failed,
+        t.failed
+    )?;
+    writeln!(
+        out,
+        "{}: {} mapped ({}), {} skipped, {} rejected; {}",
+        plural(t.mapped + t.skipped + t.rejected, "record"),
+        t.mapped,
+        plural(t.events, "event"),
+        t.skipped,
+        t.rejected,
+        plural(t.warnings, "warning"),
+    )?;
+    if t.unmapped.is_empty() {
+        return writeln!(out, "unmapped source paths: none");
+    }
+    writeln!(
+        out,
+        "unmapped source paths ({}, with the records that had each):",
+        t.unmapped.len()
+    )?;
+    let mut paths: Vec<(&String, &usize)> = t.unmapped.iter().collect();
+    // Most frequent first; the map's order (by path) breaks ties.
+    paths.sort_by(|a, b| b.1.cmp(a.1));
+    for (path, count) in paths {
+        writeln!(out, "{count:>7}  {path}")?;
+    }
+    Ok(())
+}

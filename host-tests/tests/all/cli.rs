@@ -1,0 +1,344 @@
+//! The `secmap` binary: exact stdout, stderr and exit status. Expected events come from the
+//! committed golden files, so these tests check the CLI's framing, not the mappings.
+
+use std::fs;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::workspace_root;
+
+const EC2: &str = "testdata/samples/guardduty/aws-samples-automated-response__ec2.json";
+const EKS: &str = "testdata/cases/guardduty/eks-multi-container.json";
+const MALFORMED: &str =
+    "testdata/samples/defender-for-cloud/ce-alert-asc-2019-MALFORMED-unquoted-keys.json";
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn secmap(args: &[&str]) -> Run {
+    secmap_with_stdin(args, b"")
+}
+
+fn secmap_with_stdin(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_secmap"))
+        .args(args)
+        .current_dir(workspace_root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("secmap starts");
+    // A command that does not read stdin may exit before we write: ignore the broken pipe.
+    let _ = child.stdin.take().expect("piped").write_all(stdin);
+    let out = child.wait_with_output().expect("secmap runs");
+    Run {
+        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+        code: out.status.code().expect("exited"),
+    }
+}
+
+/// The committed events of a golden input, one per line.
+fn golden_events(input: &str) -> Vec<String> {
+    let path = workspace_root().join(input.replace(".json", ".events.ndjson"));
+    fs::read_to_string(path)
+        .expect("golden events")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn golden_report(input: &str) -> serde_json::Value {
+    let path = workspace_root().join(input.replace(".json", ".report.json"));
+    serde_json::from_str(&fs::read_to_string(path).expect("golden report")).expect("JSON")
+}
+
+#[test]
+fn map_prints_one_json_array_and_a_summary_line_per_file() {
+    let run = secmap(&["map", "--provider", "guardduty", EC2, EKS]);
+    let events = [golden_events(EC2), golden_events(EKS)].concat();
+    assert_eq!(events.len(), 3);
+    assert_eq!(run.stdout, format!("[\n{}\n]\n", events.join(",\n")));
+    assert_eq!(
+        run.stderr,
+        format!(
+            "secmap: {EC2}: 1 record: 1 mapped (1 event), 0 skipped, 0 rejected\n\
+             secmap: {EKS}: 1 record: 1 mapped (2 events), 0 skipped, 0 rejected\n"
+        )
+    );
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn map_ndjson_prints_one_event_per_line() {
+    let run = secmap(&["map", "--ndjson", "-p", "guardduty", EKS, EC2]);
+    let events = [golden_events(EKS), golden_events(EC2)].concat();
+    assert_eq!(run.stdout, format!("{}\n", events.join("\n")));
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn map_report_holds_events_outcomes_and_warnings_per_file() {
+    let run = secmap(&[
+        "map",
+        "--report",
+        "--unmapped",
+        "-p",
+        "guardduty",
+        EC2,
+        "does-not-exist.json",
+    ]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "secmap: {EC2}: 1 record: 1 mapped (1 event), 0 skipped, 0 rejected\n\
+             secmap: does-not-exist.json: cannot read: No such file or directory (os error 2)\n"
+        )
+    );
+    let events: Vec<serde_json::Value> = golden_events(EC2)
+        .iter()
+        .map(|e| serde_json::from_str(e).unwrap())
+        .collect();
+    let report = golden_report(EC2);
+    let want = serde_json::json!([
+        {
+            "file": EC2,
+            "events": events,
+            "outcomes": report["outcomes"],
+            "warnings": report["warnings"],
+        },
+        {
+            "file": "does-not-exist.json",
+            "error": {
+                "code": "unreadable",
+                "message": "cannot read: No such file or directory (os error 2)",
+            },
+        },
+    ]);
+    let got: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    assert_eq!(got, want);
+    // Pretty JSON in the core's key order, with every event verbatim on its own line.
+    assert!(
+        run.stdout.starts_with(&format!(
+            "[\n  {{\n    \"file\": \"{EC2}\",\n    \"events\": [\n"
+        )),
+        "{}",
+        run.stdout
+    );
+    for e in golden_events(EC2) {
+        assert!(run.stdout.contains(&format!("\n      {e}\n")));
+    }
+    assert!(
+        run.stdout
+            .contains("\"outcome\": \"mapped\",\n        \"events\": 1,\n")
+    );
+    assert!(run.stdout.ends_with("\n]\n"));
+}
+
+#[test]
+fn a_malformed_payload_fails_with_file_line_column_and_the_others_still_map() {
+    let run = secmap(&["map", MALFORMED, EC2]);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "secmap: {MALFORMED}:33:4: invalid-json: key must be a string\n\
+             secmap: {EC2}: 1 record: 1 mapped (1 event), 0 skipped, 0 rejected\n"
+        )
+    );
+    assert_eq!(
+        run.stdout,
+        format!("[\n{}\n]\n", golden_events(EC2).join(",\n"))
+    );
+    assert_eq!(run.code, 1);
+
+    let run = secmap(&["map", MALFORMED]);
+    assert_eq!(run.stdout, "[]\n");
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn an_unknown_provider_is_a_usage_error_before_any_file_is_read() {
+    let run = secmap(&["map", "--provider", "inspector", "does-not-exist.json"]);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "secmap: unknown provider `inspector`; known: auto, defender-for-cloud, guardduty\n"
+    );
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let run = secmap(&["map"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with(
+            "error: the following required arguments were not provided:\n  <FILE>...\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(secmap(&["map", "--ndjson", "--report", EC2]).code, 2);
+    assert_eq!(secmap(&["frobnicate"]).code, 2);
+}
+
+#[test]
+fn dash_reads_stdin() {
+    let payload = fs::read(workspace_root().join(EC2)).unwrap();
+    let run = secmap_with_stdin(&["map", "--ndjson", "-p", "guardduty", "-"], &payload);
+    assert_eq!(run.stdout, format!("{}\n", golden_events(EC2).join("\n")));
+    assert_eq!(
+        run.stderr,
+        "secmap: <stdin>: 1 record: 1 mapped (1 event), 0 skipped, 0 rejected\n"
+    );
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn map_options_reach_the_component() {
+    let run = secmap(&[
+        "map",
+        "--ndjson",
+        "--no-original-content",
+        "--now",
+        "2026-11-22T11:00:00+01:00",
+        EC2,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let event: serde_json::Value = serde_json::from_str(run.stdout.trim_end()).unwrap();
+    assert_eq!(event["timestamp"], "2026-11-22T10:00:00Z");
+    assert!(event.get("event.original_content").is_none());
+
+    let run = secmap(&["map", "--now", "yesterday", EC2]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with(&format!("secmap: {EC2}: invalid-options: ")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn providers_lists_ids_names_summaries_examples_and_the_version() {
+    let run = secmap(&["providers"]);
+    let mut want = String::from("auto: detects the provider of each record from its shape\n");
+    for p in secmap_core::providers() {
+        want.push_str(&format!(
+            "{}: {} ({})\n  {}\n",
+            p.id, p.name, p.vendor, p.summary
+        ));
+        let types: Vec<&str> = p.event_types.iter().map(|t| t.as_str()).collect();
+        want.push_str(&format!(
+            "  event types: {}\n  examples:\n",
+            types.join(", ")
+        ));
+        for e in p.examples {
+            want.push_str(&format!("    {}: {}\n", e.name, e.title));
+        }
+    }
+    want.push_str(&format!(
+        "mapping version: {}\n",
+        secmap_core::MAPPING_VERSION
+    ));
+    assert_eq!(run.stdout, want);
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.code, 0);
+}
+
+/// Payload files under `testdata/<dir>`, as `check` counts them.
+fn payload_files(dir: &str) -> usize {
+    fn walk(dir: &std::path::Path, n: &mut usize) {
+        for e in fs::read_dir(dir).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() {
+                walk(&e.path(), n);
+            } else if ![".events.ndjson", ".report.json", ".options.json"]
+                .iter()
+                .any(|s| name.ends_with(s))
+            {
+                *n += 1;
+            }
+        }
+    }
+    let mut n = 0;
+    walk(&workspace_root().join("testdata").join(dir), &mut n);
+    n
+}
+
+#[test]
+fn check_samples_reports_outcomes_failures_and_unmapped_paths() {
+    let run = secmap(&["check", "testdata/samples"]);
+    // Two samples are not JSON at all: the check reports them and fails.
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr, "");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    for want in [
+        format!("{MALFORMED}:33:4: invalid-json: key must be a string").as_str(),
+        "testdata/samples/guardduty/awsdocs__TEMPLATE-eventbridge-envelope-placeholder-detail.json:10:21: invalid-json: key must be a string",
+        format!("{EC2}: 1 record: 1 mapped (1 event), 0 skipped, 0 rejected").as_str(),
+        "testdata/samples/guardduty/aws-samples-automated-response__iam.json: 1 record: 0 mapped (0 events), 1 skipped, 0 rejected",
+        "  record 0: skipped: resolved: the finding is archived",
+        "testdata/samples/defender-for-cloud/arg-subassessment-mdvm-azure-acr-CVE-2022-42969.json: 1 record: 0 mapped (0 events), 1 skipped, 0 rejected",
+        "  record 0 at /0: skipped: not-applicable: status NotApplicable (Exempt: Disabled parent assessment)",
+    ] {
+        assert!(
+            lines.contains(&want),
+            "missing line {want:?} in:\n{}",
+            run.stdout
+        );
+    }
+    // Files in path order, then the totals.
+    let files: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("testdata/"))
+        .collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted);
+    let n = payload_files("samples");
+    assert_eq!(files.len(), n);
+    assert!(
+        run.stdout
+            .contains(&format!("\n\n{n} files: {} read, 2 failed\n", n - 2)),
+        "{}",
+        run.stdout
+    );
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("unmapped source paths ("))
+        .expect("unmapped header");
+    let counts: Vec<usize> = lines[header + 1..]
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    assert!(!counts.is_empty());
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "sorted by count");
+    assert!(
+        lines[header + 1..]
+            .iter()
+            .any(|l| l.ends_with("  /version"))
+    );
+}
+
+#[test]
+fn check_exits_0_when_every_file_was_read() {
+    let run = secmap(&["check", "testdata/cases/guardduty"]);
+    let n = payload_files("cases/guardduty");
+    assert!(
+        run.stdout
+            .contains(&format!("\n\n{n} files: {n} read, 0 failed\n")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(": rejected: "),
+        "bad records are reported"
+    );
+    assert_eq!(run.code, 0);
+}

@@ -1,0 +1,27 @@
+//! The component in wasmtime: the golden corpus against the native core and the committed
+//! expectations, the sandbox (imports, memory, time), and the `secmap` CLI.
+//!
+//! One test binary, so that the component is compiled once ([`mapper`]).
+
+mod cli;
+mod golden;
+mod sandbox;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use secmap_host::{Limits, Mapper};
+
+/// The embedded component, compiled once for the whole binary, with the default limits.
+fn mapper() -> &'static Mapper {
+    static MAPPER: OnceLock<Mapper> = OnceLock::new();
+    MAPPER.get_or_init(|| Mapper::new(Limits::default()).expect("the component loads"))
+}
+
+/// The workspace root: the CLI tests run there so that file names print as `testdata/...`.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("host-tests/ is in the workspace root")
+        .to_owned()
+}
