@@ -50,7 +50,10 @@ pub fn js() -> Result {
         secmap_build::WASM_TARGET
     ));
     let out = root().join(JS_DIST);
-    eprintln!("$ wasm-bindgen --target web --out-dir {JS_DIST} {}", input.display());
+    eprintln!(
+        "$ wasm-bindgen --target web --out-dir {JS_DIST} {}",
+        input.display()
+    );
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&input)
         .web(true)
@@ -66,8 +69,17 @@ pub fn js() -> Result {
     }
     // wasm-bindgen keeps rustc's feature section, which wasm-opt needs to validate.
     run(std::process::Command::new(&wasm_opt)
-        .args(["-Oz", "--strip-debug", "--strip-producers", "--enable-bulk-memory"])
-        .args(["--enable-sign-ext", "--enable-mutable-globals", "--enable-nontrapping-float-to-int"])
+        .args([
+            "-Oz",
+            "--strip-debug",
+            "--strip-producers",
+            "--enable-bulk-memory",
+        ])
+        .args([
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-nontrapping-float-to-int",
+        ])
         .arg(&wasm)
         .arg("-o")
         .arg(&wasm))?;

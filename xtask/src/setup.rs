@@ -18,7 +18,10 @@ pub fn targets() -> Result {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
         .unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == secmap_build::WASM_TARGET) {
+    if installed
+        .lines()
+        .any(|l| l.trim() == secmap_build::WASM_TARGET)
+    {
         return Ok(());
     }
     util::run(std::process::Command::new("rustup").args([
@@ -55,7 +58,15 @@ pub fn chromium() -> Result {
         );
     }
     util::run(std::process::Command::new("apt-get").args(["update", "-qq"]))?;
-    util::run(std::process::Command::new("apt-get")
-        .env("DEBIAN_FRONTEND", "noninteractive")
-        .args(["install", "-y", "-qq", "--no-install-recommends", "chromium"]))
+    util::run(
+        std::process::Command::new("apt-get")
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args([
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "chromium",
+            ]),
+    )
 }

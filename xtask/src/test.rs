@@ -36,11 +36,14 @@ pub fn run(browser: bool) -> Result {
 /// Rewrites the golden expectations, the manifest and the mapping docs from the native
 /// core. Review the diff before committing.
 pub fn bless() -> Result {
-    crate::util::run(
-        cargo()
-            .env("UPDATE_EXPECT", "1")
-            .args(["test", "--locked", "-p", "secmap-core", "--test", "golden"]),
-    )?;
+    crate::util::run(cargo().env("UPDATE_EXPECT", "1").args([
+        "test",
+        "--locked",
+        "-p",
+        "secmap-core",
+        "--test",
+        "golden",
+    ]))?;
     eprintln!("blessed: review `git diff testdata docs` before committing");
     Ok(())
 }

@@ -62,14 +62,19 @@ fn describe(c: &Command) -> String {
     if let Some(dir) = c.get_current_dir()
         && dir != root()
     {
-        s = format!("(cd {}; {s})", dir.strip_prefix(root()).unwrap_or(dir).display());
+        s = format!(
+            "(cd {}; {s})",
+            dir.strip_prefix(root()).unwrap_or(dir).display()
+        );
     }
     s
 }
 
 /// `n` bytes, and gzipped (`gzip -9`), for size reports.
 pub fn sizes(path: &Path) -> Result<(u64, u64)> {
-    let raw = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+    let raw = std::fs::metadata(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .len();
     let out = Command::new("gzip")
         .args(["-9", "-c"])
         .arg(path)

@@ -17,7 +17,11 @@ use secmap_core as core;
 struct Component;
 
 impl wit::Guest for Component {
-    fn transform(provider: String, payload: Vec<u8>, options: wit::Options) -> Result<wit::Output, wit::TransformError> {
+    fn transform(
+        provider: String,
+        payload: Vec<u8>,
+        options: wit::Options,
+    ) -> Result<wit::Output, wit::TransformError> {
         let out = core::transform(&provider, &payload, &options_from(options)).map_err(error)?;
         Ok(wit::Output {
             events: out.events.iter().map(core::Event::to_json).collect(),
