@@ -27,17 +27,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// line?, column?}` object, which the package turns into a `SecmapError`.
 #[wasm_bindgen]
 pub fn transform(provider: &str, payload: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
-    let options: Options = if options.is_undefined() || options.is_null() {
-        Options::default()
-    } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| {
-            to_js(&core::Error::new(
-                core::ErrorCode::InvalidOptions,
-                format!("invalid options: {e}"),
-            ))
-            .unwrap_or_else(|e| e)
-        })?
-    };
+    let options = options_from(options)?;
     match core::transform(provider, payload, &options) {
         Ok(out) => to_js(&JsOutput {
             events: &out.events,
@@ -46,6 +36,20 @@ pub fn transform(provider: &str, payload: &[u8], options: JsValue) -> Result<JsV
         }),
         Err(e) => Err(to_js(&e)?),
     }
+}
+
+/// Options from JS. Through a JSON value, so that the core's `deny_unknown_fields`
+/// catches misspelled keys (serde-wasm-bindgen only looks up the declared ones).
+fn options_from(options: JsValue) -> Result<Options, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Options::default());
+    }
+    let invalid = |message: String| {
+        to_js(&core::Error::new(core::ErrorCode::InvalidOptions, message)).unwrap_or_else(|e| e)
+    };
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(options)
+        .map_err(|e| invalid(format!("options must be a plain object: {e}")))?;
+    serde_json::from_value(value).map_err(|e| invalid(format!("invalid options: {e}")))
 }
 
 /// The providers, with their bundled examples.

@@ -1,0 +1,177 @@
+// The Event Hubs batch handler: Defender for Cloud continuous-export messages -> secmap
+// `transform` -> Dynatrace through `secmap/forward`. No mapping logic lives here.
+//
+// Failure policy (README "On failure"):
+// - Records `transform` rejects are permanent: they go to the dead-letter output.
+// - Events Dynatrace did not take, and batches that failed for a configuration reason, are
+//   worth retrying: while the function's retry policy has attempts left the handler THROWS,
+//   so the runtime re-runs the whole batch (at-least-once delivery). On the last attempt it
+//   writes them to the dead-letter output and returns, because the Functions runtime only
+//   writes output bindings of invocations that succeed.
+import { transform, SecmapError } from 'secmap';
+import { createForwarder, forwarderOptionsFromEnv } from 'secmap/forward';
+import { transformOptionsFromEnv } from 'secmap/settings';
+
+export const DEFAULT_PROVIDER = 'defender-for-cloud';
+/** Whole-payload errors that a retry (after fixing the settings) can cure. */
+const RETRYABLE_CODES = new Set(['invalid-options', 'unknown-provider', 'internal']);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** One message as `transform` takes it inside the batch array, and as dead letters show it. */
+function normalizeMessage(message) {
+  if (message instanceof Uint8Array || message instanceof ArrayBuffer || ArrayBuffer.isView(message)) {
+    const bytes =
+      message instanceof ArrayBuffer
+        ? new Uint8Array(message)
+        : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+    try {
+      return { body: utf8.decode(bytes) };
+    } catch {
+      // Not UTF-8: `null` keeps the record's place (transform rejects it); the dead letter
+      // keeps the bytes.
+      return { body: null, invalidUtf8: true, base64: Buffer.from(bytes).toString('base64') };
+    }
+  }
+  return { body: message === undefined ? null : message };
+}
+
+/** Where message `i` sits in its partition (for replays), from the trigger metadata. */
+function messageMetadata(meta, i) {
+  const at = (name) => (Array.isArray(meta?.[name]) ? meta[name][i] : undefined);
+  const out = {
+    partitionId: meta?.partitionContext?.partitionId,
+    sequenceNumber: at('sequenceNumberArray'),
+    offset: at('offsetArray'),
+    enqueuedTimeUtc: at('enqueuedTimeUtcArray'),
+  };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+/**
+ * True when the runtime will not run this batch again: no retry policy, or the last retry.
+ * `maxRetryCount` -1 means "retry forever".
+ */
+export function isLastAttempt(retryContext) {
+  if (!retryContext) return true;
+  const { retryCount, maxRetryCount } = retryContext;
+  return maxRetryCount >= 0 && retryCount >= maxRetryCount;
+}
+
+/**
+ * Handles one Event Hubs batch. `deadLetterOutput` is the registered output binding.
+ * @param {unknown[]} messages
+ * @param {import('@azure/functions').InvocationContext} context
+ */
+export async function handleDefenderBatch(messages, context, { deadLetterOutput, env = process.env }) {
+  const batch = Array.isArray(messages) ? messages : [messages];
+  const normalized = batch.map(normalizeMessage);
+  const provider = env.SECMAP_PROVIDER?.trim() || DEFAULT_PROVIDER;
+  const meta = context.triggerMetadata;
+  const letters = []; // NDJSON lines for the dead-letter output
+  const base = { invocationId: context.invocationId, functionName: context.functionName };
+  const messageEntry = (i) => {
+    const n = normalized[i];
+    const entry = { index: i, ...messageMetadata(meta, i) };
+    if (n.invalidUtf8) entry.bodyBase64 = n.base64;
+    else entry.body = n.body;
+    return entry;
+  };
+  const unprocessed = (reason) =>
+    normalized.forEach((_, i) => letters.push({ kind: 'unprocessed-message', ...base, reason, message: messageEntry(i) }));
+
+  let retryable = false;
+  let output;
+  let result = { sent: 0, deadLettered: 0, retried: 0, requests: 0, ok: true };
+  let options;
+  let forwarderOptions;
+  try {
+    // Both or neither: a malformed setting leaves the batch unprocessed.
+    [options, forwarderOptions] = [transformOptionsFromEnv(env), forwarderOptionsFromEnv(env)];
+  } catch (e) {
+    context.error(`secmap: configuration error: ${e.message}`);
+    unprocessed({ code: 'configuration', message: e.message });
+    retryable = true;
+  }
+
+  if (options) {
+    try {
+      output = transform(provider, normalized.map((n) => n.body), options);
+    } catch (e) {
+      if (!(e instanceof SecmapError)) throw e;
+      context.error(`secmap: the batch of ${batch.length} messages failed as a whole: ${e.message}`);
+      const reason = { code: e.code, message: e.detail };
+      for (const k of ['pointer', 'line', 'column']) if (e[k] !== undefined) reason[k] = e[k];
+      unprocessed(reason);
+      retryable = RETRYABLE_CODES.has(e.code);
+    }
+  }
+
+  if (output) {
+    for (const o of output.outcomes) {
+      if (o.outcome !== 'rejected') continue;
+      const i = Number(o.pointer.split('/')[1]);
+      const reason = normalized[i]?.invalidUtf8
+        ? { code: 'invalid-utf8', message: 'message body is not UTF-8' }
+        : o.error;
+      letters.push({
+        kind: 'rejected-record',
+        ...base,
+        reason,
+        record: { index: o.index, pointer: o.pointer },
+        message: messageEntry(i),
+      });
+    }
+    if (output.events.length > 0) {
+      const forwarder = createForwarder({
+        ...forwarderOptions,
+        deadLetter: (letter) => {
+          for (const event of letter.events) {
+            letters.push({ kind: 'undelivered-event', ...base, reason: letter.reason, event });
+          }
+        },
+        logger: {
+          info: (m) => context.info(m),
+          warn: (m) => context.warn(m),
+          error: (m) => context.error(m),
+        },
+      });
+      result = await forwarder.send(output.events);
+      if (!result.ok) retryable = true;
+    }
+  }
+
+  const counts = { messages: batch.length, mapped: 0, skipped: 0, rejected: 0 };
+  for (const o of output?.outcomes ?? []) counts[o.outcome] += 1;
+  const summary = {
+    provider,
+    records: counts,
+    events: { mapped: output?.events.length ?? 0, sent: result.sent, deadLettered: result.deadLettered },
+    retried: result.retried,
+    deadLetters: 0,
+  };
+  context.info(
+    `secmap: ${batch.length} messages, ${counts.mapped} records mapped, ${counts.skipped} skipped, ` +
+      `${counts.rejected} rejected; ${summary.events.mapped} events, ${result.sent} sent, ${result.deadLettered} not delivered`,
+  );
+
+  if (retryable && !isLastAttempt(context.retryContext)) {
+    const rc = context.retryContext;
+    const attempt = `attempt ${rc.retryCount + 1} of ${rc.maxRetryCount < 0 ? 'unlimited' : rc.maxRetryCount + 1}`;
+    const why = [...new Set(letters.filter((l) => l.kind !== 'rejected-record').map((l) => l.reason.message))];
+    throw new Error(`secmap: batch not fully delivered (${attempt}), the runtime will retry it: ${why.join('; ')}`);
+  }
+  if (letters.length > 0) {
+    const value =
+      deadLetterOutput.type === 'eventHub' ? letters : letters.map((l) => JSON.stringify(l)).join('\n') + '\n';
+    context.extraOutputs.set(deadLetterOutput, value);
+    summary.deadLetters = letters.length;
+    const kinds = {};
+    for (const l of letters) kinds[l.kind] = (kinds[l.kind] ?? 0) + 1;
+    context.error(
+      `secmap: ${letters.length} dead letters written to the ${deadLetterOutput.type} output ` +
+        `(${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ')})`,
+    );
+  }
+  return summary;
+}
