@@ -34,6 +34,7 @@ use std::time::Duration;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
 
+pub mod forward;
 pub mod json;
 
 // Generated host bindings for `wit/secmap.wit`.

@@ -24,7 +24,8 @@
 //      await fake.close()
 // CLI: node js/test-support/fake-ingest.mjs [--token T] [--max-body-bytes N]
 //      prints {"url": "...", "control": "http://127.0.0.1:PORT/_fake"} on one stdout line;
-//      GET /_fake/state, POST /_fake/faults (a JSON list; replaces the queue),
+//      GET /_fake/state ({requests, events, bodies, faults}: bodies byte for byte),
+//      POST /_fake/faults (a JSON list; replaces the queue),
 //      POST /_fake/reset; exits when stdin closes (or on SIGTERM/SIGINT).
 //
 // `requests` has one entry per ingest request, in arrival order:
@@ -234,7 +235,7 @@ export async function startFakeIngest({ token = 'dt0c01.FAKE.TOKEN', maxBodyByte
 
   async function control(req, res, sub) {
     if (req.method === 'GET' && sub === '/state') {
-      return sendJson(res, 200, { requests: state.requests, events: state.events, faults: state.faults });
+      return sendJson(res, 200, { requests: state.requests, events: state.events, bodies: state.bodies, faults: state.faults });
     }
     if (req.method === 'POST' && sub === '/faults') {
       const body = await readBody(req);

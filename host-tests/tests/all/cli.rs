@@ -342,3 +342,47 @@ fn check_exits_0_when_every_file_was_read() {
     );
     assert_eq!(run.code, 0);
 }
+
+/// The bundled examples, as the providers declare them, in declaration order.
+const EXAMPLE_FILES: &[&str] = &[
+    "testdata/samples/defender-for-cloud/arg-subassessment-mdvm-aws-ecr-CVE-2023-32700.json",
+    "testdata/samples/defender-for-cloud/arg-subassessment-mdvm-gcp-gar-CVE-2017-11613.json",
+    "testdata/cases/defender-for-cloud/event-hubs-batch.json",
+    "testdata/samples/guardduty/guardduty-sentinel-integration__network-connection-eventbridge.json",
+    "testdata/samples/guardduty/aws-samples-automated-response__ec2.json",
+    "testdata/cases/guardduty/eks-multi-container.json",
+];
+
+#[test]
+fn examples_json_gives_the_golden_events_of_every_bundled_example() {
+    let run = secmap(&["examples", "--json", "--original-content"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let want: Vec<String> = EXAMPLE_FILES
+        .iter()
+        .flat_map(|f| golden_events(f))
+        .collect();
+    assert_eq!(run.stdout, format!("[\n{}\n]\n", want.join(",\n")));
+}
+
+#[test]
+fn examples_show_a_title_summary_and_digest_per_example() {
+    let run = secmap(&["examples"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let headings: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("== "))
+        .collect();
+    assert_eq!(headings.len(), EXAMPLE_FILES.len());
+    assert_eq!(
+        headings[3],
+        "== guardduty/eventbridge-network-connection: EventBridge event: EC2 instance talking to a command-and-control server"
+    );
+    let eks = "== guardduty/eks-runtime-multi-container: EKS runtime finding on a two-container pod: one event per container\n\
+        \x20  1 record: 1 mapped (2 events), 0 skipped, 0 rejected\n\
+        \x20  DETECTION_FINDING      HIGH 8        CONTAINER arn:aws:eks:eu-central-1:111122223333:cluster/payments-prod/checkout/pods/checkout-7d9f8b6c5-x2kqp/checkout-api  A process inside a container accessed the Docker socket.\n\
+        \x20  DETECTION_FINDING      HIGH 8        CONTAINER 9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b  A process inside a container accessed the Docker socket.\n{\n";
+    assert!(run.stdout.contains(eks), "{}", run.stdout);
+    // Without --original-content the vendor record stays out of the demo output.
+    assert!(!run.stdout.contains("event.original_content"));
+}

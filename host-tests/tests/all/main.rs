@@ -4,6 +4,7 @@
 //! One test binary, so that the component is compiled once ([`mapper`]).
 
 mod cli;
+mod forward;
 mod golden;
 mod sandbox;
 

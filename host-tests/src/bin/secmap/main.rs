@@ -10,6 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use secmap_host::{HostError, Limits, Mapper, Output, wit};
 
 mod check;
+mod examples;
+mod forward;
 mod map;
 
 /// Maps cloud security findings (Microsoft Defender for Cloud, Amazon GuardDuty) to
@@ -65,6 +67,75 @@ enum Command {
     Check(CheckArgs),
     /// List the providers, their bundled examples, and the mapping version
     Providers,
+    /// Map every bundled example payload and show its events
+    ///
+    /// The examples are declared by the providers inside the component (`secmap
+    /// providers` lists them). For each one: its title, a summary line, a one-line digest
+    /// per event (type, risk, object, title), then the events as JSON. No Dynatrace
+    /// account needed.
+    Examples(ExamplesArgs),
+    /// Map payload files and send the events to the Dynatrace ingest API
+    ///
+    /// Events are POSTed to ENDPOINT (`.../platform/ingest/v1/security.events`) in batches
+    /// by bytes and count, with `Authorization: Api-Token $DT_API_TOKEN`. 429, 5xx,
+    /// timeouts and resets are retried with exponential backoff, jitter and Retry-After;
+    /// 413 splits the batch; 400, 401, 403 and 404 are not retried. Events that cannot be
+    /// delivered are appended to the dead-letter file as NDJSON (replay them with
+    /// `--events`). Exit status 0 only when every event was delivered.
+    Forward(ForwardArgs),
+}
+
+#[derive(Debug, Args)]
+struct ExamplesArgs {
+    /// Print only the events, as one JSON array (like `secmap map`)
+    #[arg(long)]
+    json: bool,
+    /// Keep the vendor record in each event (`event.original_content`)
+    #[arg(long)]
+    original_content: bool,
+}
+
+#[derive(Debug, Args)]
+struct ForwardArgs {
+    /// The ingest URL, e.g. https://<env-id>.live.dynatrace.com/platform/ingest/v1/security.events
+    #[arg(long, value_name = "URL", env = "DT_INGEST_URL")]
+    endpoint: String,
+    /// Provider: `auto` (detect per record), `defender-for-cloud` or `guardduty`
+    #[arg(long, short, value_name = "PROVIDER", default_value = "auto")]
+    provider: String,
+    /// Append undeliverable events here, one JSON event per line
+    #[arg(long, value_name = "FILE")]
+    dead_letter: Option<PathBuf>,
+    /// The inputs are events already mapped (NDJSON, e.g. a dead-letter file), not payloads
+    #[arg(long)]
+    events: bool,
+    /// Stamp every event with this time as `timestamp` (RFC 3339)
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    /// Leave the vendor record out of the events (`event.original_content`)
+    #[arg(long)]
+    no_original_content: bool,
+    /// Most bytes per request
+    #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
+    max_batch_bytes: usize,
+    /// Most events per request
+    #[arg(long, value_name = "N", default_value_t = 5_000)]
+    max_batch_events: usize,
+    /// Tries per request, the first included
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    max_attempts: u32,
+    /// First retry delay, in milliseconds (doubles per retry, with jitter)
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    base_delay_ms: u64,
+    /// Longest single wait, Retry-After included, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    max_delay_ms: u64,
+    /// Per-request timeout, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    request_timeout_ms: u64,
+    /// Payload files (or event files with --events); `-` reads stdin
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +191,8 @@ fn main() -> ExitCode {
         Command::Map(args) => map::run(&mapper, args),
         Command::Check(args) => check::run(&mapper, args),
         Command::Providers => providers(&mapper),
+        Command::Examples(args) => examples::run(&mapper, args),
+        Command::Forward(args) => forward::run(&mapper, args),
     };
     match result {
         Ok(code) => code,
