@@ -395,7 +395,7 @@ impl<'a> Node<'a> {
                 Ok(n) if n.is_finite() => {
                     self.cx.warn(
                         WarningCode::ValueCoerced,
-                        format!("number {n} arrived as a string"),
+                        format!("number {} arrived as a string", json::number(n)),
                         &self,
                     );
                     Some(n)
@@ -521,7 +521,7 @@ impl std::fmt::Display for Time<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Time::Text(s) => f.write_str(s),
-            Time::Epoch(n) => write!(f, "{n}"),
+            Time::Epoch(n) => f.write_str(&json::number(*n)),
         }
     }
 }
@@ -544,7 +544,7 @@ fn describe(v: &Value<'_>) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("boolean `{b}`"),
         Value::Number(n) => match n.as_f64() {
-            Some(f) => format!("number `{f}`"),
+            Some(f) => format!("number `{}`", json::number(f)),
             None => "number".into(),
         },
         Value::Str(s) => format!("string \"{}\"", json::truncate(s, 40)),

@@ -151,13 +151,8 @@ pub(crate) fn write_number(out: &mut String, n: f64) {
         out.push('0');
         return;
     }
-    // Shortest round-trip digits, as `d.ddde±x`.
-    let sci = format!("{:e}", n.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let (digits, point) = shortest_digits(n.abs());
     let k = digits.len() as i32;
-    let e: i32 = exp.parse().unwrap_or(0);
-    let point = e + 1; // position of the decimal point after the first digit
     if n < 0.0 {
         out.push('-');
     }
@@ -182,6 +177,33 @@ pub(crate) fn write_number(out: &mut String, n: f64) {
         out.push(if point > 0 { '+' } else { '-' });
         out.push_str(&(point - 1).abs().to_string());
     }
+}
+
+/// A number as [`write_number`] writes it: the one way the core prints floats.
+pub(crate) fn number(n: f64) -> String {
+    let mut s = String::new();
+    write_number(&mut s, n);
+    s
+}
+
+/// The shortest round-trip digits of a positive finite `n` (no leading or trailing
+/// zeros) and the decimal point's position relative to them (`8.9` → `("89", 1)`).
+fn shortest_digits(n: f64) -> (String, i32) {
+    let mut buf = zmij::Buffer::new();
+    let text = buf.format_finite(n);
+    let (mantissa, exp) = match text.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut digits: String = int.chars().chain(frac.chars()).collect();
+    let mut point = int.len() as i32 + exp;
+    let lead = digits.len() - digits.trim_start_matches('0').len();
+    digits.drain(..lead);
+    point -= lead as i32;
+    let kept = digits.trim_end_matches('0').len();
+    digits.truncate(kept.max(1));
+    (digits, point)
 }
 
 /// A serde_json error message without its " at line L column C" suffix.
@@ -265,6 +287,11 @@ mod tests {
             (1636625755.218, "1636625755.218"),
             (5e-324, "5e-324"),
             (f64::MAX, "1.7976931348623157e+308"),
+            (1e16, "10000000000000000"),
+            (1.5e-5, "0.000015"),
+            (100.0, "100"),
+            (0.5, "0.5"),
+            (12.0001, "12.0001"),
         ] {
             assert_eq!(num(n), js, "{n:e}");
         }

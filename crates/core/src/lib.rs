@@ -58,6 +58,7 @@
 #![deny(missing_docs)]
 
 mod cx;
+#[cfg(feature = "docs")]
 mod docs;
 mod error;
 mod event;
@@ -72,6 +73,7 @@ mod run;
 mod severity;
 mod time;
 
+#[cfg(feature = "docs")]
 pub use docs::mapping_table_markdown;
 pub use error::{Category, Error, ErrorCode};
 pub use event::{Event, EventType, MAPPING_VERSION_FIELD, Value};
@@ -79,7 +81,9 @@ pub use options::{Limits, Options};
 pub use output::{
     Counts, Outcome, Output, RecordOutcome, Report, SkipReason, Warning, WarningCode,
 };
-pub use provider::{Example, FieldRule, ProviderInfo, providers};
+#[cfg(feature = "docs")]
+pub use provider::FieldRule;
+pub use provider::{Example, ProviderInfo, providers};
 pub use severity::{Band, Level, SeverityTable};
 
 /// The version of the mappings, stamped into every event as `secmap.mapping.version`.

@@ -5,6 +5,7 @@
 //! `CRITICAL HIGH MEDIUM LOW NONE NOT_AVAILABLE`, `dt.security.risk.score` a number in
 //! 0.0–10.0 (Threat Observability concepts, "Severity and score normalization").
 
+use crate::json;
 use crate::output::WarningCode;
 
 /// A normalized risk level (`dt.security.risk.level`).
@@ -243,7 +244,13 @@ impl SeverityTable {
         let (lo, hi) = self.range;
         (
             WarningCode::SeverityOutOfRange,
-            format!("severity {raw} is outside {lo:.1}–{hi:.1}; clamped to {clamped:.1}"),
+            format!(
+                "severity {} is outside {}–{}; clamped to {}",
+                json::number(raw),
+                json::number(lo),
+                json::number(hi),
+                json::number(clamped)
+            ),
         )
     }
 }

@@ -32,13 +32,15 @@ pub struct ProviderInfo {
     pub event_types: &'static [EventType],
     /// Its severity rules.
     pub severity: &'static SeverityTable,
-    /// Target field ← source path, rule: the mapping table in the docs.
+    /// Target field ← source path, rule: the mapping table in the docs (feature `docs`).
+    #[cfg(feature = "docs")]
     pub fields: &'static [FieldRule],
     /// Bundled example payloads (real, permissively licensed, or written for the docs).
     pub examples: &'static [Example],
 }
 
 /// One row of a provider's mapping table.
+#[cfg(feature = "docs")]
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct FieldRule {
@@ -63,6 +65,7 @@ pub struct Example {
 }
 
 /// Shorthand for a mapping-table row.
+#[cfg(feature = "docs")]
 pub(crate) const fn rule(
     target: &'static str,
     source: &'static str,

@@ -3,6 +3,7 @@
 //! `VULNERABILITY_FINDING` and `VULNERABILITY_SCAN` events.
 
 mod artifact;
+#[cfg(feature = "docs")]
 mod fields;
 mod input;
 mod map;
@@ -31,6 +32,7 @@ static INFO: ProviderInfo = ProviderInfo {
         EventType::VulnerabilityScan,
     ],
     severity: &severity::TABLE,
+    #[cfg(feature = "docs")]
     fields: fields::FIELDS,
     examples: &[
         Example {

@@ -129,7 +129,7 @@ fn finding_fields(
     // GuardDuty's label of the band; for 0 (no band) the number, or NONE without a score.
     let label = severity::label(risk.level)
         .map(str::to_owned)
-        .or_else(|| score.map(|s| s.to_string()))
+        .or_else(|| score.map(crate::json::number))
         .unwrap_or_else(|| risk.level.as_str().to_owned());
     e.set("finding.severity", label);
     e.opt("finding.score", score);

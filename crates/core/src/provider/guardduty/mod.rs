@@ -1,6 +1,7 @@
 //! Amazon GuardDuty findings, as delivered by Amazon EventBridge (or bare, or in a
 //! `GetFindings` result), to `DETECTION_FINDING` events.
 
+#[cfg(feature = "docs")]
 mod fields;
 mod input;
 mod map;
@@ -25,6 +26,7 @@ static INFO: ProviderInfo = ProviderInfo {
               GuardDuty's bands.",
     event_types: &[EventType::DetectionFinding],
     severity: &severity::TABLE,
+    #[cfg(feature = "docs")]
     fields: fields::FIELDS,
     examples: &[
         Example {
