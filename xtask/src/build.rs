@@ -124,9 +124,18 @@ pub fn wit() -> Result {
 pub fn component_wit(path: &Path) -> Result<String> {
     let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let decoded = wit_component::decode(&bytes).map_err(|e| format!("decode: {e}"))?;
+    let resolve = decoded.resolve();
+    let main = decoded.package();
+    // Print the interfaces the world uses inline, as `wasm-tools component wit` does.
+    let nested: Vec<_> = resolve
+        .packages
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|id| *id != main)
+        .collect();
     let mut printer = wit_component::WitPrinter::default();
     printer
-        .print(decoded.resolve(), decoded.package(), &[])
+        .print(resolve, main, &nested)
         .map_err(|e| format!("print: {e}"))?;
     Ok(printer.output.to_string())
 }
