@@ -5,14 +5,18 @@
 //! - `demo`: the main job, mapping the bundled examples through the component;
 //! - `test`: every test, lints included (what CI runs);
 //! - `bless`: rewrite the golden expectations and generated docs;
-//! - `wit`: print the built component's WIT (imports and exports).
+//! - `wit`: print the built component's WIT (imports and exports);
+//! - `web`: build the browser demo and serve it on 127.0.0.1;
+//! - `bench`: the cross-engine benchmark (`--quick` in CI).
 //!
 //! Each step prints the commands it runs.
 
+mod bench;
 mod build;
 mod setup;
 mod test;
 mod util;
+mod web;
 
 use std::process::ExitCode;
 
@@ -26,6 +30,8 @@ commands:
   test [--no-browser]    run every test and lint (what CI runs)
   bless                  rewrite golden expectations, the manifest and generated docs
   wit                    print the WIT world of the built component
+  web [--no-serve]       build the browser demo (js-demo/dist) and serve it on 127.0.0.1
+  bench [--quick]        benchmark native, wasmtime and Node side by side (target/bench)
 ";
 
 fn main() -> ExitCode {
@@ -38,6 +44,8 @@ fn main() -> ExitCode {
         Some("test") => test::run(!flag("--no-browser")),
         Some("bless") => test::bless(),
         Some("wit") => build::wit(),
+        Some("web") => web::run(!flag("--no-serve")),
+        Some("bench") => bench::run(flag("--quick")),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
