@@ -8,10 +8,12 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json_borrow::Value;
 
 use crate::error::{Error, ErrorCode};
+use crate::event::Value as EventValue;
 use crate::json;
 use crate::options::Options;
 use crate::output::{Warning, WarningCode};
@@ -29,7 +31,9 @@ pub(crate) struct Cx<'a> {
     warnings: RefCell<Vec<Warning>>,
     /// With the unmapped report: what the mapping looked into or read, by value address.
     touched: Option<RefCell<HashMap<usize, Touch>>>,
-    original: RefCell<Option<Option<String>>>,
+    original: RefCell<Option<Option<EventValue>>>,
+    /// Names of missing places: (name, index of the name above it or [`NO_TAIL`]).
+    tails: RefCell<Vec<(&'static str, u32)>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,48 +44,32 @@ enum Touch {
     Consumed,
 }
 
-/// The names below a node's anchor that do not exist in the record (at most four are
-/// kept; deeper chains are never navigated).
-#[derive(Debug, Clone, Copy, Default)]
-struct Tail {
-    names: [&'static str; 4],
-    len: u8,
-}
-
-impl Tail {
-    fn push(mut self, name: &'static str) -> Tail {
-        if usize::from(self.len) < self.names.len() {
-            self.names[usize::from(self.len)] = name;
-            self.len += 1;
-        }
-        self
-    }
-
-    fn names(&self) -> &[&'static str] {
-        &self.names[..usize::from(self.len)]
-    }
-}
-
 /// Why a node cannot be read, found while navigating to it.
-#[derive(Debug, Clone, Copy)]
-enum Fault<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
     None,
-    /// The key appears twice in its object.
+    /// The key appears twice in its object (the anchor).
     Duplicate,
-    /// An ancestor that should be an object is something else.
-    NotAnObject(&'a Value<'a>),
+    /// An ancestor that should be an object is something else (the anchor).
+    NotAnObject,
 }
+
+/// No missing names below the anchor.
+const NO_TAIL: u32 = u32::MAX;
 
 /// A place in the record: a value, or the absence of one at a known path.
 #[derive(Clone, Copy)]
 pub(crate) struct Node<'a> {
     cx: &'a Cx<'a>,
     value: Option<&'a Value<'a>>,
-    /// The nearest value that exists at or above this place (the value itself if present).
+    /// The nearest value that exists at or above this place (the value itself if present);
+    /// for a fault, the value at fault.
     anchor: &'a Value<'a>,
-    /// The names from the anchor down to this place, when it does not exist.
-    tail: Tail,
-    fault: Fault<'a>,
+    /// The last of the names from the anchor down to this place, when it does not exist:
+    /// an index into the record's tail arena ([`NO_TAIL`] when it exists). Kept out of
+    /// the node so that nodes stay small: every lookup copies them.
+    tail: u32,
+    fault: Fault,
 }
 
 /// A timestamp as the provider sent it.
@@ -110,6 +98,7 @@ impl<'a> Cx<'a> {
                 .report_unmapped
                 .then(|| RefCell::new(HashMap::new())),
             original: RefCell::new(None),
+            tails: RefCell::new(Vec::new()),
         }
     }
 
@@ -123,7 +112,7 @@ impl<'a> Cx<'a> {
             cx: self,
             value: Some(v),
             anchor: v,
-            tail: Tail::default(),
+            tail: NO_TAIL,
             fault: Fault::None,
         }
     }
@@ -217,29 +206,30 @@ impl<'a> Cx<'a> {
         ))
     }
 
-    /// The record as compact JSON for `event.original_content`, computed once per record;
-    /// `None` when the option is off.
-    pub(crate) fn original_content(&self) -> Option<String> {
+    /// The record for `event.original_content`, computed once per record; `None` when
+    /// the option is off. Uncapped, it is the record's text, compacted as it is written.
+    pub(crate) fn original_content(&self) -> Option<EventValue> {
         if let Some(cached) = &*self.original.borrow() {
             return cached.clone();
         }
         let value = self.options.original_content.then(|| {
+            let Some(max) = self.options.original_content_max_bytes else {
+                return EventValue::Json(Arc::from(self.text()));
+            };
             let mut out = String::new();
             json::minify_into(self.text(), &mut out);
-            if let Some(max) = self.options.original_content_max_bytes {
-                let max = max as usize;
-                if out.len() > max {
-                    let len = out.len();
-                    let end = json::floor_char_boundary(&out, max);
-                    out.truncate(end);
-                    self.warn(
-                        WarningCode::OriginalContentTruncated,
-                        format!("event.original_content cut from {len} to {end} bytes"),
-                        &self.root(),
-                    );
-                }
+            let max = max as usize;
+            if out.len() > max {
+                let len = out.len();
+                let end = json::floor_char_boundary(&out, max);
+                out.truncate(end);
+                self.warn(
+                    WarningCode::OriginalContentTruncated,
+                    format!("event.original_content cut from {len} to {end} bytes"),
+                    &self.root(),
+                );
             }
-            out
+            EventValue::from(out)
         });
         *self.original.borrow_mut() = Some(value.clone());
         value
@@ -259,6 +249,24 @@ impl<'a> Cx<'a> {
         (self.warnings.into_inner(), unmapped)
     }
 
+    fn push_tail(&self, name: &'static str, above: u32) -> u32 {
+        let mut tails = self.tails.borrow_mut();
+        tails.push((name, above));
+        u32::try_from(tails.len() - 1).unwrap_or(NO_TAIL)
+    }
+
+    /// The missing names from the anchor down to `tail`, top first.
+    fn tail_names(&self, mut tail: u32) -> Vec<&'static str> {
+        let tails = self.tails.borrow();
+        let mut names = Vec::new();
+        while let Some(&(name, above)) = tails.get(tail as usize) {
+            names.push(name);
+            tail = above;
+        }
+        names.reverse();
+        names
+    }
+
     fn touch(&self, v: &Value<'_>, how: Touch) {
         if let Some(t) = &self.touched {
             let mut t = t.borrow_mut();
@@ -274,44 +282,60 @@ impl<'a> Cx<'a> {
 impl<'a> Node<'a> {
     /// The child `name` (or its PascalCase spelling). Never fails; reading it might.
     pub(crate) fn get(self, name: &'static str) -> Node<'a> {
-        let mut child = Node {
-            tail: self.tail.push(name),
-            value: None,
-            ..self
-        };
-        if !matches!(self.fault, Fault::None) {
-            return child;
+        if self.fault != Fault::None {
+            return Node {
+                tail: self.cx.push_tail(name, self.tail),
+                value: None,
+                ..self
+            };
         }
         match self.value {
             Some(v @ Value::Object(obj)) => {
                 self.cx.touch(v, Touch::Navigated);
-                for (k, found) in obj.iter() {
+                let mut found = None;
+                let mut twice = false;
+                for (k, child) in obj.iter() {
                     if key_matches(k, name) {
-                        if child.value.is_some() {
-                            child.fault = Fault::Duplicate;
-                        } else {
-                            child.value = Some(found);
-                            child.anchor = found;
-                            child.tail = Tail::default();
-                        }
+                        twice |= found.is_some();
+                        found.get_or_insert(child);
                     }
                 }
-                if matches!(child.fault, Fault::Duplicate) {
+                match (found, twice) {
+                    (Some(child), false) => self.cx.node(child),
                     // Point at the key, not at its first value.
-                    child.anchor = v;
-                    child.tail = Tail::default().push(name);
+                    (Some(_), true) => Node {
+                        value: None,
+                        anchor: v,
+                        tail: self.cx.push_tail(name, NO_TAIL),
+                        fault: Fault::Duplicate,
+                        ..self
+                    },
+                    (None, _) => Node {
+                        value: None,
+                        tail: self.cx.push_tail(name, NO_TAIL),
+                        ..self
+                    },
                 }
             }
-            None | Some(Value::Null) => {}
-            Some(other) => child.fault = Fault::NotAnObject(other),
+            None | Some(Value::Null) => Node {
+                value: None,
+                tail: self.cx.push_tail(name, self.tail),
+                ..self
+            },
+            Some(other) => Node {
+                value: None,
+                anchor: other,
+                tail: NO_TAIL,
+                fault: Fault::NotAnObject,
+                ..self
+            },
         }
-        child
     }
 
     /// `name`, or the same field inside a `data` wrapper (Defender's `additionalData`).
     pub(crate) fn get_or_data(self, name: &'static str) -> Node<'a> {
         let direct = self.get(name);
-        if direct.value.is_some() || !matches!(direct.fault, Fault::None) {
+        if direct.value.is_some() || direct.fault != Fault::None {
             return direct;
         }
         let wrapped = self.get("data").get(name);
@@ -343,7 +367,8 @@ impl<'a> Node<'a> {
                 format!("duplicate field `{}`", self.key_name()),
                 self,
             )),
-            Fault::NotAnObject(found) => {
+            Fault::NotAnObject => {
+                let found = self.anchor;
                 let at = self.cx.node(found);
                 Err(self.cx.error_at(
                     ErrorCode::InvalidValue,
@@ -487,7 +512,7 @@ impl<'a> Node<'a> {
         // Missing names are spelled in the casing the anchor's keys use.
         let pascal = matches!(self.anchor, Value::Object(o)
             if o.keys().next().is_some_and(|k| k.starts_with(|c: char| c.is_ascii_uppercase())));
-        for name in self.tail.names() {
+        for name in self.cx.tail_names(self.tail) {
             out.push('/');
             if pascal {
                 let mut c = name.chars();
@@ -501,7 +526,7 @@ impl<'a> Node<'a> {
     }
 
     fn key_name(&self) -> &'static str {
-        self.tail.names().last().copied().unwrap_or("")
+        self.cx.tail_names(self.tail).last().copied().unwrap_or("")
     }
 
     #[cold]
@@ -509,7 +534,7 @@ impl<'a> Node<'a> {
         if let Err(e) = self.present() {
             return e;
         }
-        let what = match self.tail.names().last() {
+        let what = match self.cx.tail_names(self.tail).last() {
             Some(n) => format!("missing field `{n}`"),
             None => "missing value".into(),
         };

@@ -1,5 +1,8 @@
 //! One Dynatrace security event: flat dotted keys in a fixed order.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::ser::{SerializeMap, SerializeSeq};
 
 use crate::json;
@@ -36,7 +39,7 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// A string.
-    Str(String),
+    Str(Cow<'static, str>),
     /// A finite number (risk and CVSS scores).
     Num(f64),
     /// An integer (counts).
@@ -45,6 +48,9 @@ pub enum Value {
     Bool(bool),
     /// An array of strings (CVE ids, tags, IPs).
     StrList(Vec<String>),
+    /// A JSON document carried as a string (`event.original_content`): holds the source
+    /// text and is written as a JSON string of its compact form, in one pass.
+    Json(Arc<str>),
 }
 
 /// The `event.type` values secmap emits.
@@ -107,15 +113,16 @@ impl Event {
     pub(crate) fn new(kind: EventType, producer: Producer, now: Option<&str>) -> Event {
         let mut fields = Vec::with_capacity(48);
         if let Some(now) = now {
-            fields.push(("timestamp", Value::Str(now.to_owned())));
+            fields.push(("timestamp", Value::Str(Cow::Owned(now.to_owned()))));
         }
-        fields.push(("event.id", Value::Str(String::new())));
-        fields.push(("event.kind", Value::Str("SECURITY_EVENT".into())));
-        fields.push(("event.type", Value::Str(kind.as_str().into())));
-        fields.push(("event.name", Value::Str(kind.event_name().into())));
-        fields.push(("event.provider", Value::Str(producer.provider.into())));
-        fields.push(("product.vendor", Value::Str(producer.vendor.into())));
-        fields.push(("product.name", Value::Str(producer.product.into())));
+        let fixed = |s: &'static str| Value::Str(Cow::Borrowed(s));
+        fields.push(("event.id", fixed("")));
+        fields.push(("event.kind", fixed("SECURITY_EVENT")));
+        fields.push(("event.type", fixed(kind.as_str())));
+        fields.push(("event.name", fixed(kind.event_name())));
+        fields.push(("event.provider", fixed(producer.provider)));
+        fields.push(("product.vendor", fixed(producer.vendor)));
+        fields.push(("product.name", fixed(producer.product)));
         Event { fields }
     }
 
@@ -124,7 +131,8 @@ impl Event {
         self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
-    /// The value of `key` if it is a string.
+    /// The value of `key` if it is a string (not `event.original_content`, which is a
+    /// JSON document: see [`Value::Json`]).
     pub fn get_str(&self, key: &str) -> Option<&str> {
         match self.get(key) {
             Some(Value::Str(s)) => Some(s),
@@ -172,6 +180,7 @@ impl Event {
             out.push(':');
             match v {
                 Value::Str(s) => json::write_str(out, s),
+                Value::Json(text) => json::write_compact_as_str(out, text),
                 Value::Num(n) => json::write_number(out, *n),
                 Value::Int(n) => out.push_str(&n.to_string()),
                 Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -199,6 +208,7 @@ impl Event {
                     + 6
                     + match v {
                         Value::Str(s) => s.len() + s.len() / 8,
+                        Value::Json(s) => s.len() + s.len() / 4,
                         Value::Num(_) | Value::Int(_) => 24,
                         Value::Bool(_) => 5,
                         Value::StrList(l) => l.iter().map(|s| s.len() + 3).sum::<usize>() + 2,
@@ -206,6 +216,18 @@ impl Event {
             })
             .sum::<usize>()
             + 2
+    }
+
+    /// Appends `key`, which the event does not have yet (mapping code builds each event
+    /// once, in field order; [`Event::set`] replaces).
+    pub(crate) fn put(&mut self, key: &'static str, value: impl Into<Value>) {
+        debug_assert!(self.get(key).is_none(), "{key} set twice");
+        self.fields.push((key, value.into()));
+    }
+
+    /// Appends `key` with a constant string, without allocating.
+    pub(crate) fn put_static(&mut self, key: &'static str, value: &'static str) {
+        self.put(key, Value::Str(Cow::Borrowed(value)));
     }
 
     /// Sets `key`, replacing its value in place if present, else appending it.
@@ -227,7 +249,7 @@ impl Event {
                 _ => false,
             };
             if !empty {
-                self.set(key, v);
+                self.put(key, v);
             }
         }
     }
@@ -243,19 +265,19 @@ impl Event {
 
 impl From<String> for Value {
     fn from(s: String) -> Value {
-        Value::Str(s)
+        Value::Str(Cow::Owned(s))
     }
 }
 
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
-        Value::Str(s.to_owned())
+        Value::Str(Cow::Owned(s.to_owned()))
     }
 }
 
 impl From<&String> for Value {
     fn from(s: &String) -> Value {
-        Value::Str(s.clone())
+        Value::Str(Cow::Owned(s.clone()))
     }
 }
 
@@ -288,6 +310,11 @@ impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Value::Str(v) => s.serialize_str(v),
+            Value::Json(text) => {
+                let mut compact = String::with_capacity(text.len());
+                json::minify_into(text, &mut compact);
+                s.serialize_str(&compact)
+            }
             // Whole numbers as integers, as JavaScript (and `Event::write_json`) print them.
             Value::Num(v) if v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15 => {
                 s.serialize_i64(*v as i64)

@@ -78,64 +78,184 @@ pub(crate) fn minify_into(json: &str, out: &mut String) {
     }
 }
 
-/// The byte offset at which nesting first exceeds `max`, if it does. Brackets inside
-/// strings do not count.
-pub(crate) fn depth_exceeded(text: &str, max: u32) -> Option<usize> {
-    let mut depth: u32 = 0;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, b) in text.bytes().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
+/// The nesting serde_json itself allows before failing with "recursion limit exceeded".
+pub(crate) const PARSER_DEPTH: u32 = 128;
+
+/// Whether a parsed value nests arrays and objects deeper than `max` levels.
+pub(crate) fn depth_exceeds(v: &serde_json_borrow::Value<'_>, max: u32) -> bool {
+    use serde_json_borrow::Value;
+    // Only containers count (and only they are visited).
+    fn nested(v: &Value<'_>) -> bool {
+        matches!(v, Value::Object(_) | Value::Array(_))
+    }
+    fn walk(v: &Value<'_>, left: u32) -> bool {
+        if left == 0 {
+            return true;
         }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > max {
-                    return Some(i);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+        match v {
+            Value::Object(o) => o.values().any(|c| nested(c) && walk(c, left - 1)),
+            Value::Array(a) => a.iter().any(|c| nested(c) && walk(c, left - 1)),
+            _ => false,
         }
     }
-    None
+    if !nested(v) {
+        return false;
+    }
+    walk(v, max)
+}
+
+/// How each byte of JSON text is treated when it is written as a JSON string in its
+/// compact form: copied, dropped (whitespace outside strings), or special.
+const COPY: u8 = 0;
+const SPACE: u8 = 1;
+const QUOTE: u8 = 2;
+const BACKSLASH: u8 = 3;
+const CLASS: [u8; 256] = {
+    let mut t = [COPY; 256];
+    t[b' ' as usize] = SPACE;
+    t[b'\t' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t[b'"' as usize] = QUOTE;
+    t[b'\\' as usize] = BACKSLASH;
+    t
+};
+
+/// Appends valid JSON text `json` as a JSON string holding its compact form: whitespace
+/// outside strings dropped, everything else kept byte for byte, `"` and `\\` escaped. One
+/// pass, without building the compact text first (this is `event.original_content`).
+pub(crate) fn write_compact_as_str(out: &mut String, json: &str) {
+    out.reserve(json.len() + json.len() / 4 + 2);
+    out.push('"');
+    let bytes = json.as_bytes();
+    let n = bytes.len();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < n {
+        // A run of ordinary bytes, copied at once.
+        let start = i;
+        while i < n && CLASS[usize::from(bytes[i])] == COPY {
+            i += 1;
+        }
+        out.push_str(&json[start..i]);
+        if i == n {
+            break;
+        }
+        match CLASS[usize::from(bytes[i])] {
+            SPACE if in_string => {
+                out.push(char::from(bytes[i]));
+                i += 1;
+            }
+            SPACE => {
+                // Insignificant whitespace: skip the whole run (indentation).
+                while i < n && CLASS[usize::from(bytes[i])] == SPACE {
+                    i += 1;
+                }
+            }
+            QUOTE => {
+                out.push_str("\\\"");
+                in_string = !in_string;
+                i += 1;
+            }
+            _ => {
+                // A backslash only occurs inside strings, before the escaped character,
+                // which is copied as is (an escaped quote must not end the string).
+                out.push_str("\\\\");
+                match bytes.get(i + 1) {
+                    Some(b'"') => out.push_str("\\\""),
+                    Some(b'\\') => out.push_str("\\\\"),
+                    Some(&next) => out.push(char::from(next)),
+                    None => {}
+                }
+                i += 2;
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// Which bytes a JSON string must escape: `"`, `\\` and the control characters.
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `x` is below `n` (`n` ≤ 128), word at a time.
+#[inline]
+fn any_below(x: u64, n: u8) -> bool {
+    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS != 0
+}
+
+/// Whether any byte of `x` equals `b`, word at a time.
+#[inline]
+fn any_eq(x: u64, b: u8) -> bool {
+    let y = x ^ (ONES * u64::from(b));
+    y.wrapping_sub(ONES) & !y & HIGHS != 0
+}
+
+/// The index of the first byte at or after `from` for which `special` holds, skipping
+/// eight clean bytes at a time (`clean` must be true of a word only when `special` holds
+/// for none of its bytes).
+#[inline]
+fn next_special(
+    bytes: &[u8],
+    mut from: usize,
+    clean: impl Fn(u64) -> bool,
+    special: impl Fn(u8) -> bool,
+) -> usize {
+    while let Some(chunk) = bytes.get(from..from + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        if !clean(word) {
+            break;
+        }
+        from += 8;
+    }
+    while from < bytes.len() && !special(bytes[from]) {
+        from += 1;
+    }
+    from
 }
 
 /// Appends `s` as a JSON string, escaped exactly as both serde_json and ECMAScript's
 /// `JSON.stringify` escape it: `"`, `\\` and control characters; nothing else.
 pub(crate) fn write_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();
+    let clean = |w: u64| !(any_below(w, 0x20) || any_eq(w, b'"') || any_eq(w, b'\\'));
+    let special = |b: u8| NEEDS_ESCAPE[usize::from(b)];
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
+    loop {
+        let i = next_special(bytes, start, clean, special);
+        if i >= bytes.len() {
+            break;
+        }
+        let b = bytes[i];
         out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        } else {
-            out.push_str(esc);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
         }
         start = i + 1;
     }
@@ -255,11 +375,30 @@ mod tests {
     }
 
     #[test]
-    fn depth_ignores_brackets_in_strings() {
-        assert_eq!(depth_exceeded(r#"[["[[[[", {"a": []}]]"#, 4), None);
-        assert_eq!(depth_exceeded(r#"[["[[[[", {"a": []}]]"#, 3), Some(16));
-        assert_eq!(depth_exceeded("[[[[]]]]", 3), Some(3));
-        assert_eq!(depth_exceeded(r#""\"[[[[""#, 1), None);
+    fn depth_counts_containers_not_brackets_in_strings() {
+        let v: serde_json_borrow::Value = serde_json::from_str(r#"[["[[[[", {"a": []}]]"#).unwrap();
+        assert!(!depth_exceeds(&v, 4));
+        assert!(depth_exceeds(&v, 3));
+        let flat: serde_json_borrow::Value = serde_json::from_str(r#""[[[[""#).unwrap();
+        assert!(!depth_exceeds(&flat, 0));
+    }
+
+    #[test]
+    fn compact_as_str_equals_minify_then_escape() {
+        for json in [
+            "{ \"a b\" : [ 1.50 ,\n\t\"x\\\" y\" ] }",
+            r#"{"k":"back\\slash\\\\","u":"\u00e9\n","e":""}"#,
+            "[ ]",
+            "\"\\\\\"",
+        ] {
+            let mut minified = String::new();
+            minify_into(json, &mut minified);
+            let mut want = String::new();
+            write_str(&mut want, &minified);
+            let mut got = String::new();
+            write_compact_as_str(&mut got, json);
+            assert_eq!(got, want, "{json}");
+        }
     }
 
     fn num(n: f64) -> String {
@@ -295,6 +434,24 @@ mod tests {
         ] {
             assert_eq!(num(n), js, "{n:e}");
         }
+    }
+
+    #[test]
+    fn word_at_a_time_scanning_finds_every_special_byte() {
+        // Every position of every special byte, in strings long enough for whole words.
+        for special in [b'"', b'\\', 0u8, 0x1f, b'\n'] {
+            for at in 0..20 {
+                let mut bytes = vec![b'a'; 20];
+                bytes[at] = special;
+                let s = String::from_utf8(bytes).unwrap();
+                let mut got = String::new();
+                write_str(&mut got, &s);
+                assert_eq!(got, serde_json::to_string(&s).unwrap(), "{special} at {at}");
+            }
+        }
+        let mut got = String::new();
+        write_str(&mut got, "é€😀 ok");
+        assert_eq!(got, "\"é€😀 ok\"");
     }
 
     #[test]

@@ -69,13 +69,6 @@ pub(crate) fn scan<'a>(text: &'a str, limits: &Limits) -> Result<Scanned<'a>, Er
     if first_byte(text).is_none() {
         return Err(Error::new(ErrorCode::EmptyPayload, "the payload is empty"));
     }
-    if let Some(at) = json::depth_exceeded(text, limits.max_depth) {
-        let (line, column) = json::position(text, at);
-        return Err(
-            Error::limit("maxDepth", limits.max_depth as usize, "levels of nesting")
-                .with_position(line, column),
-        );
-    }
     let mut scanned = Scanned {
         pending: Vec::new(),
         bodies: Vec::new(),
@@ -86,11 +79,24 @@ pub(crate) fn scan<'a>(text: &'a str, limits: &Limits) -> Result<Scanned<'a>, Er
         Err(DocError::Json(_)) if ndjson_with_bad_first_line(text) => scanned.ndjson(text),
         Err(DocError::Json(e)) => {
             let (line, column) = json::error_position(text, &e);
-            return Err(Error::new(ErrorCode::InvalidJson, json::bare_message(&e))
-                .with_position(line, column));
+            return Err(json_error(&e, limits).with_position(line, column));
         }
     }
     Ok(scanned)
+}
+
+/// A parse error, or (serde_json's recursion guard) the nesting limit.
+pub(crate) fn json_error(e: &serde_json::Error, limits: &Limits) -> Error {
+    let message = json::bare_message(e);
+    if message == "recursion limit exceeded" {
+        Error::limit(
+            "maxDepth",
+            limits.max_depth.min(json::PARSER_DEPTH) as usize,
+            "levels of nesting",
+        )
+    } else {
+        Error::new(ErrorCode::InvalidJson, message)
+    }
 }
 
 /// Phase two: decoded message bodies become records; every record gets its index.
@@ -530,10 +536,17 @@ mod tests {
             (e.code(), e.line(), e.column()),
             (ErrorCode::InvalidJson, Some(2), Some(11))
         );
-        let deep = "[".repeat(100) + &"]".repeat(100);
+        // A single record nesting beyond serde_json's own guard fails the payload...
+        let deep = r#"{"a":"#.repeat(200) + "1" + &"}".repeat(200);
         assert_eq!(
             split(&deep, &l).unwrap_err().code(),
             ErrorCode::LimitExceeded
+        );
+        // ...while inside a batch only that element is rejected (the others go on).
+        let deep = "[{},".to_owned() + &"[".repeat(5000) + &"]".repeat(5000) + "]";
+        assert_eq!(
+            split(&deep, &l).unwrap(),
+            ["/0:2", "/1:bad:unrecognized-record"]
         );
         let few = Limits {
             max_records: 1,

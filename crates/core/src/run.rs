@@ -9,9 +9,11 @@ use crate::ids;
 use crate::json;
 use crate::options::Options;
 use crate::output::{Outcome, Output, RecordOutcome, SkipReason, Warning, WarningCode};
+use std::borrow::Cow;
+
 use serde_json_borrow::Value as Dom;
 
-use crate::payload::{Item, Record};
+use crate::payload::{self, Item, Record};
 use crate::provider::{self, Mapped, Selector, Shape, Slot};
 
 pub(crate) struct Run<'o> {
@@ -63,24 +65,40 @@ impl<'o> Run<'o> {
     fn record(&mut self, mut record: Record<'_>, selector: Selector) {
         // Single-record payloads arrive parsed; array elements and bodies are parsed here,
         // one at a time, so a large batch never holds every parsed record at once.
-        let dom = match record.dom.take() {
-            Some(dom) => dom,
-            None => match serde_json::from_str::<Dom<'_>>(record.text) {
-                Ok(dom) => dom,
-                Err(e) => {
-                    let error = Error::new(ErrorCode::InvalidJson, json::bare_message(&e))
-                        .with_pointer(record.pointer.clone());
-                    return self.item(
-                        Item::Bad(crate::payload::BadRecord {
-                            index: record.index,
-                            pointer: record.pointer,
-                            line: record.line,
-                            error,
-                        }),
-                        selector,
-                    );
+        let parsed = match record.dom.take() {
+            Some(dom) => Ok(dom),
+            None => serde_json::from_str::<Dom<'_>>(record.text)
+                .map_err(|e| payload::json_error(&e, &self.options.limits)),
+        };
+        // A record nesting deeper than the limit is rejected alone; the batch goes on.
+        let max_depth = self.options.limits.max_depth;
+        let parsed = parsed.and_then(|dom| {
+            if json::depth_exceeds(&dom, max_depth) {
+                Err(Error::limit(
+                    "maxDepth",
+                    max_depth as usize,
+                    "levels of nesting",
+                ))
+            } else {
+                Ok(dom)
+            }
+        });
+        let dom = match parsed {
+            Ok(dom) => dom,
+            Err(error) => {
+                let mut error = error.with_pointer(record.pointer.clone());
+                if let Some(at) = json::offset_in(self.payload, record.text) {
+                    let (line, column) = json::position(self.payload, at);
+                    error = error.with_position(line, column);
                 }
-            },
+                let bad = payload::BadRecord {
+                    index: record.index,
+                    pointer: record.pointer,
+                    line: record.line,
+                    error,
+                };
+                return self.item(Item::Bad(bad), selector);
+            }
         };
         let cx = Cx::new(self.options, self.now, self.payload, &record, &dom);
         let shape = Shape::of(&dom);
@@ -99,9 +117,9 @@ impl<'o> Run<'o> {
             Ok(Mapped::Events(mut events)) => {
                 let original = cx.original_content();
                 for e in &mut events {
-                    e.set(MAPPING_VERSION_FIELD, MAPPING_VERSION);
+                    e.put_static(MAPPING_VERSION_FIELD, MAPPING_VERSION);
                     if let Some(o) = &original {
-                        e.set("event.original_content", o.as_str());
+                        e.put("event.original_content", o.clone());
                     }
                 }
                 (Outcome::Mapped { events: 0 }, events)
@@ -200,30 +218,34 @@ fn cap_strings(
     outcome: &RecordOutcome,
     warnings: &mut Vec<Warning>,
 ) {
+    let mut cut = |key: &str, s: &mut Cow<'static, str>| {
+        if s.len() > max {
+            let len = s.len();
+            let end = json::floor_char_boundary(s, max);
+            s.to_mut().truncate(end);
+            warnings.push(Warning {
+                record: outcome.index,
+                code: WarningCode::StringTruncated,
+                message: format!("`{key}` cut from {len} to {end} bytes (maxStringBytes)"),
+                pointer: outcome.pointer.clone(),
+            });
+        }
+    };
     for (key, value) in e.fields_mut() {
         if key == "event.original_content" {
+            // It has its own cap (`originalContentMaxBytes`).
             continue;
         }
-        let strings: Vec<&mut String> = match value {
-            Value::Str(s) => vec![s],
-            Value::StrList(l) => l.iter_mut().collect(),
-            _ => continue,
-        };
-        for s in strings {
-            if s.len() > max {
-                let len = s.len();
-                let mut end = max;
-                while !s.is_char_boundary(end) {
-                    end -= 1;
+        match value {
+            Value::Str(s) => cut(key, s),
+            Value::StrList(list) => {
+                for item in list.iter_mut() {
+                    let mut owned = Cow::Owned(std::mem::take(item));
+                    cut(key, &mut owned);
+                    *item = owned.into_owned();
                 }
-                s.truncate(end);
-                warnings.push(Warning {
-                    record: outcome.index,
-                    code: WarningCode::StringTruncated,
-                    message: format!("`{key}` cut from {len} to {end} bytes (maxStringBytes)"),
-                    pointer: outcome.pointer.clone(),
-                });
             }
+            _ => {}
         }
     }
 }

@@ -268,11 +268,33 @@ fn format_utc(secs: i64, nanos: u32) -> Option<String> {
     }
     let rem = secs.rem_euclid(86_400);
     let (h, mi, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    let mut out = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
+    // Digits by hand: this runs for every finding, and `format!` is slow here.
+    let mut out = String::with_capacity(30);
+    let digits = |out: &mut String, v: i64, width: u32| {
+        for p in (0..width).rev() {
+            out.push(char::from(b'0' + (v / 10_i64.pow(p) % 10) as u8));
+        }
+    };
+    digits(&mut out, y, 4);
+    out.push('-');
+    digits(&mut out, i64::from(mo), 2);
+    out.push('-');
+    digits(&mut out, i64::from(d), 2);
+    out.push('T');
+    digits(&mut out, h, 2);
+    out.push(':');
+    digits(&mut out, mi, 2);
+    out.push(':');
+    digits(&mut out, s, 2);
     if nanos > 0 {
-        let frac = format!("{nanos:09}");
         out.push('.');
-        out.push_str(frac.trim_end_matches('0'));
+        let mut frac = nanos;
+        let mut width = 9;
+        while frac.is_multiple_of(10) {
+            frac /= 10;
+            width -= 1;
+        }
+        digits(&mut out, i64::from(frac), width);
     }
     out.push('Z');
     Some(out)

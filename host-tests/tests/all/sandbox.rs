@@ -2,7 +2,7 @@
 //! instead of the host's memory or time; the same `Mapper` keeps working afterwards.
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use secmap_host::{HostError, INTERFACE, Limits, Mapper, default_options, wit};
 use wasmtime::component::types::ComponentItem;
@@ -98,17 +98,13 @@ fn a_long_call_is_interrupted_near_its_deadline() {
     )
     .unwrap();
     let payload = format!("[{}]", vec![record.trim(); 3_000].join(","));
-    let started = Instant::now();
+    // No wall-clock assertion (tests must not depend on machine load): a timeout rather
+    // than 3,000 outcomes shows the call was interrupted before it finished.
     let result = hasty.transform("auto", payload.as_bytes(), &default_options());
-    let took = started.elapsed();
     assert!(
         matches!(result, Err(HostError::Timeout { .. })),
         "expected a timeout, got {:?}",
         result.map(|o| o.outcomes.len())
-    );
-    assert!(
-        took < Duration::from_secs(5),
-        "interrupted only after {took:?}"
     );
     maps_normally(m);
 }

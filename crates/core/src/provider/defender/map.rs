@@ -115,27 +115,27 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     }
 
     let mut e = Event::new(EventType::VulnerabilityFinding, producer, cx.now);
-    e.set("object.id", object_id.as_str());
-    e.set("object.type", "CONTAINER_IMAGE");
-    e.set(
+    e.put("object.id", object_id.as_str());
+    e.put_static("object.type", "CONTAINER_IMAGE");
+    e.put(
         "object.name",
         image
             .repository
             .clone()
             .unwrap_or_else(|| object_id.clone()),
     );
-    e.set("finding.id", finding_id);
-    e.set("finding.type", "DEPENDENCY_VULNERABILITY");
+    e.put("finding.id", finding_id);
+    e.put_static("finding.type", "DEPENDENCY_VULNERABILITY");
     let display = p.display_name.or(vuln_id).unwrap_or_default();
     let title = match (package, version) {
         (Some(pkg), Some(ver)) => format!("{display} in {pkg} {ver}"),
         (Some(pkg), None) => format!("{display} in {pkg}"),
         _ => display.to_owned(),
     };
-    e.set("finding.title", title);
-    e.set("finding.time.created", time);
+    e.put("finding.title", title);
+    e.put("finding.time.created", time);
     // Always set on findings (design §3): the vendor's label, else the level it maps to.
-    e.set(
+    e.put(
         "finding.severity",
         label
             .filter(|l| !l.trim().is_empty())
@@ -143,8 +143,8 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     );
     e.opt("finding.score", cvss.score);
     e.opt("finding.status", p.status.code);
-    e.set("dt.security.risk.level", risk.level.as_str());
-    e.set("dt.security.risk.score", risk.score);
+    e.put_static("dt.security.risk.level", risk.level.as_str());
+    e.put("dt.security.risk.score", risk.score);
 
     e.opt("vulnerability.id", vuln_id);
     e.opt("vulnerability.title", Some(display));
@@ -188,10 +188,10 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     e.opt("container_image.registry", image.registry.clone());
     e.opt("container_image.tags", Some(image.tags.clone()));
     // Filled per image once the whole call is mapped (see `scan`).
-    e.set("scan.id", "");
+    e.put_static("scan.id", "");
     cloud(&mut e, &s, &p);
     e.opt("defender.assessment.key", assessment_key(s.id));
-    e.set("defender.assessed_resource_type", assessed);
+    e.put("defender.assessed_resource_type", assessed);
     Ok(Mapped::Events(vec![e]))
 }
 

@@ -80,21 +80,21 @@ pub(super) fn add_scan_events(
         let (first_slot, first_event) = g.members[0];
         let finding = &slots[first_slot].events[first_event];
         let mut scan = Event::new(EventType::VulnerabilityScan, producer, now);
-        scan.set("object.id", g.object_id.as_str());
+        scan.put("object.id", g.object_id.as_str());
         scan.opt("object.type", finding.get_str("object.type"));
         scan.opt("object.name", finding.get_str("object.name"));
-        scan.set("scan.id", scan_id);
-        scan.set(
+        scan.put("scan.id", scan_id);
+        scan.put_static(
             "scan.name",
             "Defender for Cloud container image vulnerability assessment",
         );
         scan.opt("scan.time.completed", Some(completed));
         for &key in OBJECT_FIELDS {
             if let Some(v) = finding.get(key) {
-                scan.set(key, v.clone());
+                scan.put(key, v.clone());
             }
         }
-        scan.set(MAPPING_VERSION_FIELD, MAPPING_VERSION);
+        scan.put_static(MAPPING_VERSION_FIELD, MAPPING_VERSION);
         scans.push((first_slot, first_event, scan));
     }
     scans.sort_by_key(|(i, j, _)| (*i, *j));

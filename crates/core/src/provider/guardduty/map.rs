@@ -108,9 +108,9 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
 }
 
 fn object(e: &mut Event, o: &Object) {
-    e.set("object.id", o.id.as_str());
-    e.set("object.type", o.object_type.as_str());
-    e.set("object.name", o.name.as_str());
+    e.put("object.id", o.id.as_str());
+    e.put("object.type", o.object_type.as_str());
+    e.put("object.name", o.name.as_str());
 }
 
 fn finding_fields(
@@ -121,20 +121,20 @@ fn finding_fields(
     risk: &Risk,
     region: &str,
 ) {
-    e.set("finding.id", f.id);
-    e.set("finding.type", f.kind);
-    e.set("finding.title", f.title.unwrap_or(f.kind));
+    e.put("finding.id", f.id);
+    e.put("finding.type", f.kind);
+    e.put("finding.title", f.title.unwrap_or(f.kind));
     e.opt("finding.description", f.description);
-    e.set("finding.time.created", time);
+    e.put("finding.time.created", time);
     // GuardDuty's label of the band; for 0 (no band) the number, or NONE without a score.
     let label = severity::label(risk.level)
         .map(str::to_owned)
         .or_else(|| score.map(crate::json::number))
         .unwrap_or_else(|| risk.level.as_str().to_owned());
-    e.set("finding.severity", label);
+    e.put("finding.severity", label);
     e.opt("finding.score", score);
     if !region.is_empty() && matches!(f.partition, None | Some("aws")) {
-        e.set(
+        e.put(
             "finding.url",
             format!(
                 "https://{region}.console.aws.amazon.com/guardduty/home?region={region}#/findings?macros=current&fId={}",
@@ -142,8 +142,8 @@ fn finding_fields(
             ),
         );
     }
-    e.set("dt.security.risk.level", risk.level.as_str());
-    e.set("dt.security.risk.score", risk.score);
+    e.put_static("dt.security.risk.level", risk.level.as_str());
+    e.put("dt.security.risk.score", risk.score);
 }
 
 fn container(e: &mut Event, o: &Object) {
@@ -200,6 +200,6 @@ fn vendor(e: &mut Event, service: Option<&Service<'_>>, count: Option<f64>, samp
         );
     }
     if sample {
-        e.set("guardduty.sample", true);
+        e.put("guardduty.sample", true);
     }
 }
