@@ -15,6 +15,7 @@ pub fn all() -> Result {
     setup::targets()?;
     component()?;
     js()?;
+    crate::web::build()?;
     jco()
 }
 
