@@ -68,18 +68,16 @@ pub fn js() -> Result {
     if !wasm_opt.exists() {
         return Err("js/node_modules/.bin/wasm-opt is missing: run `cargo xtask setup`".into());
     }
-    // wasm-bindgen keeps rustc's feature section, which wasm-opt needs to validate.
+    // The features rustc enabled (SIMD from .cargo/config.toml); `-Os` like the `wasm`
+    // profile, since `-Oz` trades speed for a few bytes.
     run(std::process::Command::new(&wasm_opt)
+        .args(["-Os", "--strip-debug", "--strip-producers"])
         .args([
-            "-Oz",
-            "--strip-debug",
-            "--strip-producers",
             "--enable-bulk-memory",
-        ])
-        .args([
             "--enable-sign-ext",
             "--enable-mutable-globals",
             "--enable-nontrapping-float-to-int",
+            "--enable-simd",
         ])
         .arg(&wasm)
         .arg("-o")

@@ -121,3 +121,37 @@ fn errors_of_the_component_keep_their_code_and_location() {
     assert_eq!((t.line, t.column), (Some(3), Some(1)));
     assert_eq!(e.code(), "invalid-json");
 }
+
+#[test]
+fn more_concurrent_calls_than_slots_wait_for_a_slot_and_all_succeed() {
+    let m = mapper().clone();
+    let payload = example(&m);
+    let expected = m
+        .transform("auto", payload.as_bytes(), &default_options())
+        .unwrap()
+        .events;
+    // Three times the pool's instance slots at once: none may fail for want of a slot.
+    let threads = (m.slots() * 3) as usize;
+    let results: Vec<Vec<String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (m, payload) = (&m, &payload);
+                s.spawn(move || {
+                    (0..5)
+                        .flat_map(|_| {
+                            m.transform("auto", payload.as_bytes(), &default_options())
+                                .unwrap()
+                                .events
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(results.len(), threads);
+    for events in results {
+        let five: Vec<String> = (0..5).flat_map(|_| expected.iter().cloned()).collect();
+        assert_eq!(events, five);
+    }
+}

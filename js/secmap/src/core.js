@@ -57,7 +57,8 @@ function rethrow(e) {
  */
 export function transform(provider, payload, options) {
   try {
-    return wasmTransform(provider, toBytes(payload), options);
+    // The core hands the output over as JSON text (see crates/wasm-js).
+    return JSON.parse(wasmTransform(provider, toBytes(payload), options));
   } catch (e) {
     return rethrow(e);
   }
