@@ -187,6 +187,7 @@ pub fn warning_code(code: WarningCode) -> &'static str {
         WarningCode::ValueCoerced => "value-coerced",
         WarningCode::StringTruncated => "string-truncated",
         WarningCode::OriginalContentTruncated => "original-content-truncated",
+        WarningCode::OriginalContentShared => "original-content-shared",
         WarningCode::UnknownResourceType => "unknown-resource-type",
         WarningCode::NotAContentDigest => "not-a-content-digest",
         WarningCode::IdDerived => "id-derived",

@@ -161,6 +161,7 @@ fn warning(w: core::Warning) -> wit::Warning {
             C::ValueCoerced => W::ValueCoerced,
             C::StringTruncated => W::StringTruncated,
             C::OriginalContentTruncated => W::OriginalContentTruncated,
+            C::OriginalContentShared => W::OriginalContentShared,
             C::UnknownResourceType => W::UnknownResourceType,
             C::NotAContentDigest => W::NotAContentDigest,
             _ => W::IdDerived,

@@ -7,15 +7,31 @@ use uuid::Uuid;
 /// events already stored in Dynatrace depend on it.
 const NAMESPACE: Uuid = Uuid::from_u128(0x5ec3_a9d1_4b7e_5f02_a6c8_9d3e_1f2b_4c70);
 
-/// A version 5 UUID over `parts`, joined by the ASCII unit separator (which cannot occur
-/// in the ids and timestamps it joins without ambiguity mattering).
+/// The separator of the parts, and the escape that keeps one inside a part from reading
+/// as a separator.
+const SEPARATOR: char = '\u{1f}';
+const ESCAPE: char = '\u{1b}';
+
+/// A version 5 UUID over `parts`, joined by the ASCII unit separator. Payloads are
+/// untrusted, so a part may hold the separator itself: it (and the escape) is escaped, and
+/// different parts always give different names. Parts without either character (every
+/// real id and timestamp) are joined as they are, so their UUIDs never change.
 pub(crate) fn name_based(parts: &[&str]) -> String {
     let mut name = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
-            name.push('\u{1f}');
+            name.push(SEPARATOR);
         }
-        name.push_str(p);
+        if p.contains([SEPARATOR, ESCAPE]) {
+            for c in p.chars() {
+                if c == SEPARATOR || c == ESCAPE {
+                    name.push(ESCAPE);
+                }
+                name.push(c);
+            }
+        } else {
+            name.push_str(p);
+        }
     }
     Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
 }
@@ -36,6 +52,16 @@ mod tests {
             name_based(&["guardduty", "f1", "i-2", "2026-01-01T00:00:00Z"])
         );
         assert_ne!(name_based(&["a", "bc"]), name_based(&["ab", "c"]));
+        // A separator inside a part (fuzz/regressions/event-id-separator-collision.json).
+        assert_ne!(
+            name_based(&["a\u{1f}b", "c"]),
+            name_based(&["a", "b\u{1f}c"])
+        );
+        assert_ne!(
+            name_based(&["a\u{1b}", "\u{1f}b"]),
+            name_based(&["a\u{1b}\u{1f}", "b"])
+        );
+        assert_ne!(name_based(&["a\u{1b}\u{1f}b"]), name_based(&["a\u{1f}b"]));
         // Pinned: changing this breaks de-duplication of events already ingested.
         assert_eq!(name_based(&["x"]), "ab7a6b25-e2ca-5920-b11b-a6779f8dbab5");
     }

@@ -48,6 +48,10 @@ pub struct Options {
     pub limits: Limits,
 }
 
+/// The smallest `maxStringBytes`: the longest timestamp secmap writes is 30 bytes, an
+/// event id 36.
+pub const MIN_STRING_BYTES: u32 = 64;
+
 /// Limits on what one call may consume. Exceeding a payload-level limit fails the call with
 /// [`ErrorCode::LimitExceeded`]; string lengths are capped with a warning instead.
 ///
@@ -56,7 +60,8 @@ pub struct Options {
 /// - `max_records`: 100,000 records per call;
 /// - `max_depth`: 64 levels of JSON nesting;
 /// - `max_string_bytes`: 32 KiB for any one string copied into an event (not counting
-///   `event.original_content`, which has its own cap);
+///   `event.original_content`, which has its own cap); at least 64, so that no timestamp
+///   or identifier secmap writes is ever cut;
 /// - `max_events`: 250,000 events per call.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,11 +159,13 @@ impl Options {
             || l.max_records == 0
             || l.max_depth == 0
             || l.max_events == 0
-            || l.max_string_bytes < 16
+            || l.max_string_bytes < MIN_STRING_BYTES
         {
             return Err(Error::new(
                 ErrorCode::InvalidOptions,
-                "limits must be positive (and `maxStringBytes` at least 16)",
+                format!(
+                    "limits must be positive (and `maxStringBytes` at least {MIN_STRING_BYTES})"
+                ),
             ));
         }
         match &self.now {

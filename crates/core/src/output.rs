@@ -137,6 +137,9 @@ pub enum WarningCode {
     StringTruncated,
     /// `event.original_content` was cut at `originalContentMaxBytes`.
     OriginalContentTruncated,
+    /// A record fanned out to more events than its `event.original_content` may be copied
+    /// into (1 MiB per record): the first events carry it, the others not.
+    OriginalContentShared,
     /// A resource type without a known Dynatrace object type; the vendor's name was kept.
     UnknownResourceType,
     /// An image reference that is not a content digest (`algorithm:hex`) was kept as an id.
@@ -157,6 +160,7 @@ impl WarningCode {
             WarningCode::ValueCoerced => "value-coerced",
             WarningCode::StringTruncated => "string-truncated",
             WarningCode::OriginalContentTruncated => "original-content-truncated",
+            WarningCode::OriginalContentShared => "original-content-shared",
             WarningCode::UnknownResourceType => "unknown-resource-type",
             WarningCode::NotAContentDigest => "not-a-content-digest",
             WarningCode::IdDerived => "id-derived",

@@ -10,7 +10,7 @@
 //! payload, an element that is not a record, an NDJSON line or a body string that is not
 //! JSON becomes one rejected record; the others are still mapped.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer as _};
 use serde_json::value::RawValue;
 use serde_json_borrow::Value;
 
@@ -69,20 +69,28 @@ pub(crate) fn scan<'a>(text: &'a str, limits: &Limits) -> Result<Scanned<'a>, Er
     if first_byte(text).is_none() {
         return Err(Error::new(ErrorCode::EmptyPayload, "the payload is empty"));
     }
+    let max = limits.max_records as usize;
     let mut scanned = Scanned {
         pending: Vec::new(),
         bodies: Vec::new(),
     };
-    match pieces(text, "", true) {
+    match pieces(text, "", true, max) {
         Ok(pieces) => scanned.extend(pieces, None),
-        Err(DocError::Trailing) => scanned.ndjson(text),
-        Err(DocError::Json(_)) if ndjson_with_bad_first_line(text) => scanned.ndjson(text),
+        Err(DocError::Trailing) => scanned.ndjson(text, max)?,
+        Err(DocError::Json(_)) if ndjson_with_bad_first_line(text) => {
+            scanned.ndjson(text, max)?;
+        }
+        Err(DocError::TooMany) => return Err(too_many(limits)),
         Err(DocError::Json(e)) => {
             let (line, column) = json::error_position(text, &e);
             return Err(json_error(&e, limits).with_position(line, column));
         }
     }
     Ok(scanned)
+}
+
+fn too_many(limits: &Limits) -> Error {
+    Error::limit("maxRecords", limits.max_records as usize, "records")
 }
 
 /// A parse error, or (serde_json's recursion guard) the nesting limit.
@@ -100,24 +108,30 @@ pub(crate) fn json_error(e: &serde_json::Error, limits: &Limits) -> Error {
 }
 
 /// Phase two: decoded message bodies become records; every record gets its index.
+///
+/// Every piece of phase one becomes at least one record, so the count only grows; it is
+/// checked as records are made, so that a payload over `maxRecords` fails before its
+/// records take memory.
 pub(crate) fn resolve<'a>(
     pending: Scanned<'a>,
     bodies: &'a [String],
     limits: &Limits,
 ) -> Result<Vec<Item<'a>>, Error> {
-    let mut items = Items::default();
+    let max = limits.max_records as usize;
+    let mut items = Items(Vec::with_capacity(pending.pending.len().min(max)));
     for p in pending.pending {
         match p {
             Pending::Piece(piece, line) => items.piece(piece, line),
-            Pending::Body(i, pointer, line) => items.body(&bodies[i], pointer, line),
+            Pending::Body(i, pointer, line) => {
+                let budget = max.saturating_sub(items.0.len());
+                if items.body(&bodies[i], pointer, line, budget).is_err() {
+                    return Err(too_many(limits));
+                }
+            }
         }
-    }
-    if items.0.len() > limits.max_records as usize {
-        return Err(Error::limit(
-            "maxRecords",
-            limits.max_records as usize,
-            "records",
-        ));
+        if items.0.len() > max {
+            return Err(too_many(limits));
+        }
     }
     Ok(items.0)
 }
@@ -141,19 +155,26 @@ impl<'a> Scanned<'a> {
         }
     }
 
-    fn ndjson(&mut self, text: &'a str) {
+    /// The payload as NDJSON. Fails only when it holds more than `max` records.
+    fn ndjson(&mut self, text: &'a str, max: usize) -> Result<(), Error> {
         self.pending.clear();
         self.bodies.clear();
+        let over = || Error::limit("maxRecords", max, "records");
         for (n, raw_line) in text.split('\n').enumerate() {
             let line_no = u32_of(n + 1);
             let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
             if first_byte(line).is_none() {
                 continue;
             }
-            match pieces(line, "", false) {
+            if self.pending.len() >= max {
+                return Err(over());
+            }
+            match pieces(line, "", false, max - self.pending.len()) {
                 Ok(pieces) => self.extend(pieces, Some(line_no)),
+                Err(DocError::TooMany) => return Err(over()),
                 Err(e) => {
                     let error = match e {
+                        DocError::TooMany => unreachable!("handled above"),
                         DocError::Trailing => Error::new(
                             ErrorCode::InvalidJson,
                             "more than one JSON value on one NDJSON line",
@@ -175,6 +196,7 @@ impl<'a> Scanned<'a> {
                 }
             }
         }
+        Ok(())
     }
 }
 
@@ -182,6 +204,8 @@ enum DocError {
     /// The first value parsed, then more followed: NDJSON.
     Trailing,
     Json(serde_json::Error),
+    /// More elements than the budget of records.
+    TooMany,
 }
 
 /// What one JSON document holds, before message bodies are decoded.
@@ -244,15 +268,22 @@ fn is_container(dom: &Value<'_>) -> bool {
 }
 
 /// Reads one JSON document (the payload, an NDJSON line or a message body). With
-/// `keep_dom`, a single-record document is parsed once and kept.
-fn pieces<'t>(text: &'t str, pointer: &str, keep_dom: bool) -> Result<Vec<Piece<'t>>, DocError> {
+/// `keep_dom`, a single-record document is parsed once and kept. An array of more than
+/// `budget` elements fails with [`DocError::TooMany`] as soon as the parser passes the
+/// limit, before the elements take memory.
+fn pieces<'t>(
+    text: &'t str,
+    pointer: &str,
+    keep_dom: bool,
+    budget: usize,
+) -> Result<Vec<Piece<'t>>, DocError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let pieces = match first_byte(text) {
         Some(b'{') if keep_dom => {
             let dom = Value::deserialize(&mut de).map_err(classify)?;
             de.end().map_err(|_| DocError::Trailing)?;
             if is_container(&dom) {
-                container(text, pointer)?
+                container(text, pointer, budget)?
             } else {
                 vec![Piece::Record {
                     pointer: pointer.to_owned(),
@@ -265,7 +296,7 @@ fn pieces<'t>(text: &'t str, pointer: &str, keep_dom: bool) -> Result<Vec<Piece<
             let c = Containers::deserialize(&mut de).map_err(classify)?;
             de.end().map_err(|_| DocError::Trailing)?;
             match c.array() {
-                Some(_) => container(text, pointer)?,
+                Some(_) => container(text, pointer, budget)?,
                 None => vec![Piece::Record {
                     pointer: pointer.to_owned(),
                     text,
@@ -274,13 +305,14 @@ fn pieces<'t>(text: &'t str, pointer: &str, keep_dom: bool) -> Result<Vec<Piece<
             }
         }
         Some(b'[') => {
-            let elements = Vec::<&'t RawValue>::deserialize(&mut de).map_err(classify)?;
+            let elements = (&mut de)
+                .deserialize_seq(Elements {
+                    pointer: pointer.to_owned(),
+                    budget,
+                })
+                .map_err(classify)?;
             de.end().map_err(|_| DocError::Trailing)?;
             elements
-                .into_iter()
-                .enumerate()
-                .map(|(i, el)| element(el, format!("{pointer}/{i}")))
-                .collect()
         }
         _ => {
             let raw = <&'t RawValue>::deserialize(&mut de).map_err(classify)?;
@@ -292,17 +324,49 @@ fn pieces<'t>(text: &'t str, pointer: &str, keep_dom: bool) -> Result<Vec<Piece<
 }
 
 /// The records of a container object.
-fn container<'t>(text: &'t str, pointer: &str) -> Result<Vec<Piece<'t>>, DocError> {
+fn container<'t>(text: &'t str, pointer: &str, budget: usize) -> Result<Vec<Piece<'t>>, DocError> {
     let c: Containers<'t> = serde_json::from_str(text).map_err(classify)?;
     let Some((key, array)) = c.array() else {
         return Ok(Vec::new());
     };
-    let elements: Vec<&'t RawValue> = serde_json::from_str(array.get()).map_err(DocError::Json)?;
-    Ok(elements
-        .into_iter()
-        .enumerate()
-        .map(|(i, el)| element(el, format!("{pointer}/{key}/{i}")))
-        .collect())
+    let mut de = serde_json::Deserializer::from_str(array.get());
+    (&mut de)
+        .deserialize_seq(Elements {
+            pointer: format!("{pointer}/{key}"),
+            budget,
+        })
+        .map_err(classify)
+}
+
+/// The message of the error [`Elements`] stops the parser with; never shown.
+const TOO_MANY: &str = "secmap: more elements than the record budget";
+
+/// The elements of an array as pieces, at most `budget` of them: the parser stops at the
+/// next one.
+struct Elements {
+    /// The array's pointer; elements are `{pointer}/{i}`.
+    pointer: String,
+    budget: usize,
+}
+
+impl<'de> serde::de::Visitor<'de> for Elements {
+    type Value = Vec<Piece<'de>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.budget));
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            if out.len() == self.budget {
+                return Err(serde::de::Error::custom(TOO_MANY));
+            }
+            let pointer = format!("{}/{}", self.pointer, out.len());
+            out.push(element(raw, pointer));
+        }
+        Ok(out)
+    }
 }
 
 /// One element of a container: a record, a message body string, or neither.
@@ -344,8 +408,10 @@ fn not_a_record(found: &str, pointer: &str) -> Error {
     .with_pointer(pointer)
 }
 
-#[derive(Default)]
 struct Items<'a>(Vec<Item<'a>>);
+
+/// A message body over the budget of records.
+struct TooMany;
 
 impl<'a> Items<'a> {
     fn piece(&mut self, piece: Piece<'a>, line: Option<u32>) {
@@ -360,8 +426,24 @@ impl<'a> Items<'a> {
     }
 
     /// A message body decoded from a JSON string: a record or a container of records.
-    fn body(&mut self, body: &'a str, pointer: String, line: Option<u32>) {
-        match pieces(body, &pointer, false) {
+    /// Fails when it holds more than `budget` records.
+    fn body(
+        &mut self,
+        body: &'a str,
+        pointer: String,
+        line: Option<u32>,
+        budget: usize,
+    ) -> Result<(), TooMany> {
+        match pieces(body, &pointer, false, budget) {
+            Ok(inner) if inner.is_empty() => {
+                // Accounted for like any message: an empty container is not silently gone.
+                let e = Error::new(
+                    ErrorCode::UnrecognizedRecord,
+                    "the message body holds no records (an empty array or container)",
+                )
+                .with_pointer(pointer.clone());
+                self.bad(pointer, line, e);
+            }
             Ok(inner) => {
                 for piece in inner {
                     match piece {
@@ -373,8 +455,10 @@ impl<'a> Items<'a> {
                     }
                 }
             }
+            Err(DocError::TooMany) => return Err(TooMany),
             Err(e) => {
                 let message = match e {
+                    DocError::TooMany => unreachable!("handled above"),
                     DocError::Trailing => "message body holds more than one JSON value".into(),
                     DocError::Json(e) => format!(
                         "message body is not JSON: {} at line {} column {} of the string",
@@ -388,6 +472,7 @@ impl<'a> Items<'a> {
                 self.bad(pointer, line, error)
             }
         }
+        Ok(())
     }
 
     fn record(
@@ -436,6 +521,8 @@ fn ndjson_with_bad_first_line(text: &str) -> bool {
 fn classify(e: serde_json::Error) -> DocError {
     if e.is_syntax() && json::bare_message(&e) == "trailing characters" {
         DocError::Trailing
+    } else if e.is_data() && json::bare_message(&e) == TOO_MANY {
+        DocError::TooMany
     } else {
         DocError::Json(e)
     }

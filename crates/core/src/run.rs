@@ -23,6 +23,8 @@ pub(crate) struct Run<'o> {
     slots: Vec<Slot>,
     outcomes: Vec<RecordOutcome>,
     warnings: Vec<Warning>,
+    /// Events of the records so far, to stop at `maxEvents` before building more.
+    events: usize,
 }
 
 impl<'o> Run<'o> {
@@ -39,10 +41,19 @@ impl<'o> Run<'o> {
             slots: Vec::with_capacity(records),
             outcomes: Vec::with_capacity(records),
             warnings: Vec::new(),
+            events: 0,
         }
     }
 
+    /// Whether the call is already over `maxEvents` (it fails; mapping more is waste).
+    fn over_events(&self) -> bool {
+        self.events > self.options.limits.max_events as usize
+    }
+
     pub(crate) fn item(&mut self, item: Item<'_>, selector: Selector) {
+        if self.over_events() {
+            return;
+        }
         match item {
             Item::Bad(bad) => self.push(
                 RecordOutcome {
@@ -116,9 +127,24 @@ impl<'o> Run<'o> {
         let (outcome, events) = match result {
             Ok(Mapped::Events(mut events)) => {
                 let original = cx.original_content();
-                for e in &mut events {
+                let copies = original.as_ref().map_or(events.len(), |o| {
+                    copies_of_original(value_len(o), events.len())
+                });
+                if copies < events.len() {
+                    cx.warn(
+                        WarningCode::OriginalContentShared,
+                        format!(
+                            "event.original_content is on the first {copies} of {} events of \
+                             this record only: a copy on each would exceed {} bytes",
+                            events.len(),
+                            ORIGINAL_CONTENT_PER_RECORD
+                        ),
+                        &cx.root(),
+                    );
+                }
+                for (i, e) in events.iter_mut().enumerate() {
                     e.put_static(MAPPING_VERSION_FIELD, MAPPING_VERSION);
-                    if let Some(o) = &original {
+                    if let Some(o) = original.as_ref().filter(|_| i < copies) {
                         e.put("event.original_content", o.clone());
                     }
                 }
@@ -149,6 +175,7 @@ impl<'o> Run<'o> {
     }
 
     fn push(&mut self, outcome: RecordOutcome, slot: Slot) {
+        self.events += slot.events.len();
         self.outcomes.push(outcome);
         self.slots.push(slot);
     }
@@ -186,6 +213,31 @@ impl<'o> Run<'o> {
     }
 }
 
+/// Most bytes of `event.original_content` one record puts into its events. A record that
+/// fans out (a GuardDuty finding on a pod lists every container; each gets an event) would
+/// otherwise copy itself once per event: output quadratic in its size, 154 MB for a 59 KB
+/// finding on 2,000 containers.
+pub(crate) const ORIGINAL_CONTENT_PER_RECORD: usize = 1 << 20;
+
+/// How many of a record's `events` carry its original content of `len` bytes: all of
+/// them within [`ORIGINAL_CONTENT_PER_RECORD`], else as many as fit, and at least the
+/// first.
+fn copies_of_original(len: usize, events: usize) -> usize {
+    if len.saturating_mul(events) <= ORIGINAL_CONTENT_PER_RECORD {
+        events
+    } else {
+        (ORIGINAL_CONTENT_PER_RECORD / len.max(1)).clamp(1, events)
+    }
+}
+
+fn value_len(v: &Value) -> usize {
+    match v {
+        Value::Str(s) => s.len(),
+        Value::Json(s) => s.len(),
+        _ => 0,
+    }
+}
+
 /// Providers that mapped at least one record, in first-use order.
 fn provider_ids(slots: &[Slot]) -> Vec<&'static str> {
     let mut ids: Vec<&'static str> = Vec::new();
@@ -211,7 +263,8 @@ fn event_id(e: &crate::event::Event, provider: &str) -> String {
     }
 }
 
-/// Cuts strings longer than the limit (not `event.original_content`, which has its own).
+/// Cuts strings from the payload longer than the limit (not `event.original_content`,
+/// which has its own, nor `event.id`).
 fn cap_strings(
     e: &mut crate::event::Event,
     max: usize,
@@ -219,7 +272,9 @@ fn cap_strings(
     warnings: &mut Vec<Warning>,
 ) {
     let mut cut = |key: &str, s: &mut Cow<'static, str>| {
-        if s.len() > max {
+        // Borrowed strings are secmap's own vocabulary (`event.type`, levels, names): the
+        // limit is for what payloads bring.
+        if matches!(s, Cow::Owned(_)) && s.len() > max {
             let len = s.len();
             let end = json::floor_char_boundary(s, max);
             s.to_mut().truncate(end);
@@ -232,8 +287,9 @@ fn cap_strings(
         }
     };
     for (key, value) in e.fields_mut() {
-        if key == "event.original_content" {
-            // It has its own cap (`originalContentMaxBytes`).
+        if key == "event.original_content" || key == "event.id" {
+            // The content has its own cap (`originalContentMaxBytes`); the id is secmap's
+            // own 36-byte UUID, and a cut one would no longer de-duplicate.
             continue;
         }
         match value {
@@ -290,6 +346,7 @@ fn unrecognized(shape: &Shape<'_>, pointer: &str) -> Result<Mapped, Error> {
 
 #[cfg(test)]
 mod tests {
+    use super::{ORIGINAL_CONTENT_PER_RECORD, copies_of_original};
     use crate::{ErrorCode, Options, Outcome, transform};
 
     const FINDING: &str = r#"{"id":"f1","type":"Recon:EC2/Portscan","severity":5,
@@ -346,5 +403,18 @@ mod tests {
                 out.outcomes[0].outcome
             );
         }
+    }
+
+    #[test]
+    fn original_content_is_copied_into_a_record_s_events_up_to_the_budget() {
+        const MIB: usize = ORIGINAL_CONTENT_PER_RECORD;
+        assert_eq!(copies_of_original(1000, 3), 3);
+        assert_eq!(copies_of_original(MIB, 1), 1);
+        assert_eq!(copies_of_original(MIB / 4, 4), 4);
+        assert_eq!(copies_of_original(MIB / 4, 5), 4);
+        assert_eq!(copies_of_original(60_000, 2_000), 17);
+        // Larger than the budget alone: the first event still carries it.
+        assert_eq!(copies_of_original(2 * MIB, 3), 1);
+        assert_eq!(copies_of_original(0, 5), 5);
     }
 }

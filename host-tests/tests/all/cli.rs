@@ -161,6 +161,27 @@ fn a_malformed_payload_fails_with_file_line_column_and_the_others_still_map() {
 }
 
 #[test]
+fn each_rejected_record_is_named_on_stderr_with_its_location() {
+    let no_account = "testdata/cases/guardduty/no-account.json";
+    let ndjson = "testdata/cases/auto/ndjson-mixed-lines.ndjson";
+    let run = secmap(&["map", no_account, ndjson]);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "secmap: {no_account}: 2 records: 1 mapped (1 event), 0 skipped, 1 rejected\n\
+             secmap: {no_account}: record 0 rejected: missing-field: a finding whose resource \
+             names no object needs `accountId` (or an EventBridge `account`) \
+             (at /0/accountId, line 2 column 3)\n\
+             secmap: {ndjson}: 5 records: 4 mapped (5 events), 0 skipped, 1 rejected\n\
+             secmap: {ndjson}: record 2 rejected: invalid-json: EOF while parsing a value \
+             (at line 4 column 81)\n"
+        )
+    );
+    // Rejected records do not fail the run: the payloads themselves were read.
+    assert_eq!(run.code, 0);
+}
+
+#[test]
 fn an_unknown_provider_is_a_usage_error_before_any_file_is_read() {
     let run = secmap(&["map", "--provider", "inspector", "does-not-exist.json"]);
     assert_eq!(run.stdout, "");

@@ -29,7 +29,7 @@ export interface Limits {
   maxRecords?: number;
   /** Deepest JSON nesting (default 64). */
   maxDepth?: number;
-  /** Longest string copied into an event, in bytes (default 32 KiB). */
+  /** Longest string copied from the payload into an event, in bytes (default 32 KiB, at least 64). */
   maxStringBytes?: number;
   /** Most events one call may produce (default 250,000). */
   maxEvents?: number;
@@ -98,6 +98,7 @@ export type WarningCode =
   | 'value-coerced'
   | 'string-truncated'
   | 'original-content-truncated'
+  | 'original-content-shared'
   | 'unknown-resource-type'
   | 'not-a-content-digest'
   | 'id-derived';

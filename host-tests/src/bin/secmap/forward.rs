@@ -6,9 +6,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use secmap_host::forward::{DeadLetter, ForwardOptions, Forwarder};
-use secmap_host::{Mapper, Options, default_options, wit};
+use secmap_host::{Mapper, Options, default_options};
 
-use crate::{ForwardArgs, check_provider, display_name, failure, read_input, summary};
+use crate::{
+    ForwardArgs, check_provider, display_name, failure, print_rejections, read_input, summary,
+};
 
 pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     if !args.events
@@ -75,16 +77,7 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
             match mapper.transform(&args.provider, &bytes, &options) {
                 Ok(output) => {
                     eprintln!("secmap: {file}: {}", summary(&output));
-                    for o in &output.outcomes {
-                        if let wit::Outcome::Rejected(e) = &o.outcome {
-                            eprintln!(
-                                "secmap: {file}: record {} rejected: {}: {}",
-                                o.index,
-                                secmap_host::json::error_code(e.code),
-                                e.message
-                            );
-                        }
-                    }
+                    print_rejections(&file, &output);
                     output.events
                 }
                 Err(error) => {

@@ -259,6 +259,22 @@ fn read_input(path: &Path) -> io::Result<Vec<u8>> {
     }
 }
 
+/// One stderr line per rejected record: `secmap: FILE: record N rejected: CODE: MESSAGE
+/// (at POINTER, line L column C)`, so that `map` and `forward` say why, not only how many.
+fn print_rejections(file: &str, out: &Output) {
+    for o in &out.outcomes {
+        if let wit::Outcome::Rejected(e) = &o.outcome {
+            eprintln!(
+                "secmap: {file}: record {} rejected: {}: {}{}",
+                o.index,
+                secmap_host::json::error_code(e.code),
+                e.message,
+                secmap_host::location(e)
+            );
+        }
+    }
+}
+
 /// `3 records: 2 mapped (3 events), 1 skipped, 0 rejected`
 fn summary(out: &Output) -> String {
     let (mut mapped, mut skipped, mut rejected) = (0, 0, 0);

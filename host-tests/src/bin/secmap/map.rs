@@ -8,7 +8,9 @@ use serde::Serialize;
 use serde::ser::{Error as _, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
-use crate::{MapArgs, check_provider, display_name, failure, read_input, summary};
+use crate::{
+    MapArgs, check_provider, display_name, failure, print_rejections, read_input, summary,
+};
 
 /// One file's result in `--report` output.
 enum FileReport {
@@ -52,6 +54,7 @@ pub fn run(mapper: &Mapper, args: MapArgs) -> Result<ExitCode, Box<dyn std::erro
         match mapper.transform(&args.provider, &bytes, &options) {
             Ok(output) => {
                 eprintln!("secmap: {file}: {}", summary(&output));
+                print_rejections(&file, &output);
                 if args.report {
                     reports.push(FileReport::Mapped { file, output });
                 } else {

@@ -77,6 +77,14 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
         cx.warn(*code, message.clone(), &f.severity);
     }
     let (objects, unknown_type) = resource::affected(&f, account, region);
+    if objects.iter().any(|o| o.id.is_empty()) {
+        // The resource names nothing, so the object is the account, and there is none.
+        return Err(cx.error_at(
+            ErrorCode::MissingField,
+            "a finding whose resource names no object needs `accountId` (or an EventBridge `account`)",
+            &finding.get("accountId"),
+        ));
+    }
     if unknown_type {
         let rtype = f.resource.resource_type.unwrap_or("");
         cx.warn(

@@ -60,7 +60,7 @@ pub(crate) fn affected(f: &Finding<'_>, account: &str, region: &str) -> (Vec<Obj
     let partition = f.partition.unwrap_or("aws");
     let containers = containers(r);
     if !containers.is_empty() {
-        return (containers, false);
+        return (distinct(containers), false);
     }
     let rtype = r.resource_type.unwrap_or("");
     let known = RESOURCE_TYPES.iter().find(|(t, _, _)| *t == rtype);
@@ -128,11 +128,20 @@ pub(crate) fn affected(f: &Finding<'_>, account: &str, region: &str) -> (Vec<Obj
     // Unknown types, and known ones without their details block: the finding's account.
     let unknown = known.is_none();
     if objects.is_empty() {
+        // Without an account, an account-level object has no id: the caller rejects it.
         let id = if rtype.is_empty() || rtype == "AttackSequence" {
             account.to_owned()
         } else {
-            f.arn
-                .map_or_else(|| format!("{account}/{rtype}/{}", f.id), str::to_owned)
+            f.arn.map_or_else(
+                || {
+                    if account.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{account}/{rtype}/{}", f.id)
+                    }
+                },
+                str::to_owned,
+            )
         };
         objects.push(Object {
             name: id.clone(),
@@ -144,7 +153,17 @@ pub(crate) fn affected(f: &Finding<'_>, account: &str, region: &str) -> (Vec<Obj
         o.object_type.clone_from(&object_type);
         o.aws_type = aws_type;
     }
-    (objects, unknown && !rtype.is_empty())
+    (distinct(objects), unknown && !rtype.is_empty())
+}
+
+/// The objects with the first of each id: a payload that lists a container or bucket
+/// twice describes one object, and two events with one `event.id` would be one too many.
+fn distinct(mut objects: Vec<Object>) -> Vec<Object> {
+    if objects.len() > 1 {
+        let mut seen = std::collections::HashSet::with_capacity(objects.len());
+        objects.retain(|o| seen.insert(o.id.clone()));
+    }
+    objects
 }
 
 fn instance(r: &Resource<'_>, partition: &str, region: &str, account: &str) -> Vec<Object> {
