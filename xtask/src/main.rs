@@ -7,7 +7,8 @@
 //! - `bless`: rewrite the golden expectations and generated docs;
 //! - `wit`: print the built component's WIT (imports and exports);
 //! - `web`: build the browser demo and serve it on 127.0.0.1;
-//! - `bench`: the cross-engine benchmark (`--quick` in CI).
+//! - `bench`: the cross-engine benchmark (`--quick` in CI);
+//! - `fuzz`: the fuzz smoke run CI does (nightly, cargo-fuzz).
 //!
 //! Each step prints the commands it runs.
 
@@ -32,6 +33,7 @@ commands:
   wit                    print the WIT world of the built component
   web [--no-serve]       build the browser demo (js-demo/dist) and serve it on 127.0.0.1
   bench [--quick]        benchmark native, wasmtime and Node side by side (target/bench)
+  fuzz                   the fuzz smoke run of `test` (15 s per target; needs nightly)
 ";
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Some("wit") => build::wit(),
         Some("web") => web::run(!flag("--no-serve")),
         Some("bench") => bench::run(flag("--quick")),
+        Some("fuzz") => test::fuzz_smoke(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

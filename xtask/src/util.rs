@@ -45,6 +45,36 @@ pub fn run(c: &mut Command) -> Result {
     }
 }
 
+/// Runs `c` with its output in `log` (libFuzzer prints a line per new input); prints the
+/// last line on success and the last 60 lines on failure.
+pub fn run_logged(c: &mut Command, log: &Path) -> Result {
+    eprintln!("$ {}  > {}", describe(c), log.display());
+    let file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let err = file
+        .try_clone()
+        .map_err(|e| format!("{}: {e}", log.display()))?;
+    let status = c
+        .stdout(file)
+        .stderr(err)
+        .status()
+        .map_err(|e| format!("cannot run `{}`: {e}", describe(c)))?;
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let tail = if status.success() { 1 } else { 60 };
+    for line in &lines[lines.len().saturating_sub(tail)..] {
+        eprintln!("  {line}");
+    }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` failed ({status}); log: {}",
+            describe(c),
+            log.display()
+        ))
+    }
+}
+
 /// Whether `program --version` runs.
 pub fn have(program: &str) -> bool {
     Command::new(program)

@@ -6,6 +6,7 @@
 mod cli;
 mod forward;
 mod golden;
+mod limits;
 mod sandbox;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,616 @@
+//! Invariants as property tests (docs/robustness.md): whatever records a payload holds,
+//! in whatever shape and with whatever options,
+//! - every finding event carries the nine fields Dynatrace's apps filter on, a risk level
+//!   from the enum and a finite score in 0..=10, and scan events carry no risk, finding,
+//!   vulnerability or component field (the checks of `fuzz/src/invariants.rs`, shared with
+//!   the fuzz targets);
+//! - GuardDuty's score and level follow its bands, clamped to 0..=10 with a warning;
+//! - event ids are unique within a call and stable across calls (another batch, other
+//!   options, another position);
+//! - every input record has exactly one outcome, at its pointer;
+//! - the same input gives the same bytes.
+//!
+//! Records are real ones: every record of the golden corpus that maps, with its ids,
+//! severities, times and titles replaced by generated values. Each bug the fuzzing found
+//! has its own test at the end, naming its reproducer under `fuzz/regressions/`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use secmap_core::{Options, Outcome, Output, WarningCode, transform};
+use serde_json::{Value as Json, json};
+
+#[path = "../../../fuzz/src/invariants.rs"]
+mod invariants;
+
+/// A record of the golden corpus that maps, and its provider.
+#[derive(Debug, Clone)]
+struct Template {
+    provider: &'static str,
+    record: Json,
+}
+
+fn testdata() -> PathBuf {
+    secmap_testkit::testdata()
+}
+
+fn regression(name: &str) -> Vec<u8> {
+    let path = testdata().join("../fuzz/regressions").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every object record of the golden inputs that maps on its own to at least one event.
+fn templates() -> &'static [Template] {
+    static T: OnceLock<Vec<Template>> = OnceLock::new();
+    T.get_or_init(|| {
+        let root = testdata();
+        let mut records = Vec::new();
+        for case in secmap_testkit::load_manifest(&root) {
+            let Ok(text) = std::fs::read_to_string(root.join(&case.input)) else {
+                continue;
+            };
+            let docs: Vec<Json> = match serde_json::from_str(&text) {
+                Ok(v) => vec![v],
+                Err(_) => text
+                    .lines()
+                    .filter_map(|l| serde_json::from_str(l).ok())
+                    .collect(),
+            };
+            for d in &docs {
+                collect(d, &mut records);
+            }
+        }
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for record in records {
+            let text = record.to_string();
+            if !seen.insert(text.clone()) {
+                continue;
+            }
+            let Ok(o) = transform("auto", text.as_bytes(), &Options::new()) else {
+                continue;
+            };
+            if let (Outcome::Mapped { events }, Some(p)) =
+                (&o.outcomes[0].outcome, o.outcomes[0].provider.as_deref())
+                && *events > 0
+            {
+                let provider = if p == "guardduty" {
+                    "guardduty"
+                } else {
+                    "defender-for-cloud"
+                };
+                out.push(Template { provider, record });
+            }
+        }
+        assert!(
+            out.iter().filter(|t| t.provider == "guardduty").count() >= 10
+                && out.iter().filter(|t| t.provider != "guardduty").count() >= 10,
+            "too few mapped records in the corpus: {}",
+            out.len()
+        );
+        out
+    })
+}
+
+fn collect(v: &Json, out: &mut Vec<Json>) {
+    match v {
+        Json::Array(items) => items.iter().for_each(|i| collect(i, out)),
+        Json::String(s) => {
+            if let Ok(inner) = serde_json::from_str::<Json>(s) {
+                collect(&inner, out);
+            }
+        }
+        Json::Object(o) => match ["records", "findings", "Findings", "value"]
+            .iter()
+            .find_map(|k| o.get(*k).filter(|v| v.is_array()))
+        {
+            Some(items) => collect(items, out),
+            None => out.push(v.clone()),
+        },
+        _ => {}
+    }
+}
+
+/// The object holding a GuardDuty finding's own fields (`detail` of an envelope).
+fn finding_mut(record: &mut Json) -> &mut serde_json::Map<String, Json> {
+    let detail = ["detail", "Detail"]
+        .into_iter()
+        .find(|k| record.get(k).is_some_and(Json::is_object));
+    let target = match detail {
+        Some(k) => record.get_mut(k).expect("detail"),
+        None => record,
+    };
+    target.as_object_mut().expect("a record is an object")
+}
+
+/// Sets `name` or its PascalCase spelling, whichever the object uses.
+fn set(o: &mut serde_json::Map<String, Json>, name: &str, value: Json) {
+    let pascal = {
+        let mut c = name.chars();
+        c.next()
+            .map(|f| f.to_ascii_uppercase())
+            .into_iter()
+            .chain(c)
+            .collect::<String>()
+    };
+    let key = if o.contains_key(&pascal) && !o.contains_key(name) {
+        pascal
+    } else {
+        name.to_owned()
+    };
+    o.insert(key, value);
+}
+
+/// What a generated record gets in place of the template's values.
+#[derive(Debug, Clone)]
+struct Edit {
+    id: String,
+    severity: Json,
+    time: Json,
+    title: Option<String>,
+}
+
+fn severity() -> impl Strategy<Value = Json> {
+    prop_oneof![
+        4 => (-2.0f64..12.0).prop_map(|x| json!(x)),
+        2 => prop::sample::select(vec![
+            0.0, 0.1, 0.9, 1.0, 3.9, 3.95, 4.0, 6.9, 6.99, 7.0, 8.9, 8.99, 9.0, 10.0, 10.0001,
+            -0.0, -1.0, 1e308, -1e308, 5e-324,
+        ])
+        .prop_map(|x| json!(x)),
+        1 => any::<f64>().prop_filter("finite", |x| x.is_finite()).prop_map(|x| json!(x)),
+        1 => (0i64..=10).prop_map(|x| json!(x.to_string())),
+        1 => Just(Json::Null),
+    ]
+}
+
+fn time() -> impl Strategy<Value = Json> {
+    prop_oneof![
+        3 => (1971i32..2100, 1u32..=12, 1u32..=28, 0u32..24, 0u32..60, 0u32..60, 0u32..1000)
+            .prop_map(|(y, mo, d, h, mi, s, ms)| {
+                json!(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z"))
+            }),
+        1 => (0i64..4_102_444_800).prop_map(|s| json!(s)),
+        1 => (0i64..4_102_444_800).prop_map(|s| json!(s as f64 + 0.25)),
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-zA-Z0-9:/._-]{1,40}",
+        1 => "\\PC{1,30}",
+        1 => ("[a-z]{1,8}", 1usize..200).prop_map(|(s, n)| s.repeat(n)),
+    ]
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    (text(), severity(), time(), prop::option::of(text())).prop_map(
+        |(id, severity, time, title)| Edit {
+            id,
+            severity,
+            time,
+            title,
+        },
+    )
+}
+
+/// A template with an edit applied (the id made unique with `unique`).
+fn generate(t: &Template, e: &Edit, unique: usize) -> Json {
+    let mut r = t.record.clone();
+    let id = json!(format!("{}-{unique}", e.id));
+    if t.provider == "guardduty" {
+        let f = finding_mut(&mut r);
+        set(f, "id", id);
+        set(f, "severity", e.severity.clone());
+        set(f, "updatedAt", e.time.clone());
+        if let Some(title) = &e.title {
+            set(f, "title", json!(title));
+        }
+    } else {
+        let o = r.as_object_mut().expect("object");
+        set(o, "id", id);
+        if let Some(p) = ["properties", "Properties"]
+            .into_iter()
+            .find(|k| o.get(*k).is_some_and(Json::is_object))
+        {
+            let p = o[p].as_object_mut().expect("properties");
+            set(p, "timeGenerated", e.time.clone());
+            if let Some(title) = &e.title {
+                set(p, "displayName", json!(title));
+            }
+        }
+    }
+    r
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    Array,
+    Container(&'static str),
+    Ndjson,
+    EventHubs,
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    prop_oneof![
+        Just(Shape::Array),
+        prop::sample::select(vec!["records", "findings", "Findings", "value"])
+            .prop_map(Shape::Container),
+        Just(Shape::Ndjson),
+        Just(Shape::EventHubs),
+    ]
+}
+
+/// The payload, and each record's expected pointer and NDJSON line.
+fn assemble(records: &[Json], shape: Shape) -> (String, Vec<(String, Option<u32>)>) {
+    let texts: Vec<String> = records.iter().map(Json::to_string).collect();
+    let n = records.len();
+    match shape {
+        Shape::Array => (
+            format!("[{}]", texts.join(",")),
+            (0..n).map(|i| (format!("/{i}"), None)).collect(),
+        ),
+        Shape::Container(k) => (
+            format!("{{\"{k}\":[{}]}}", texts.join(",")),
+            (0..n).map(|i| (format!("/{k}/{i}"), None)).collect(),
+        ),
+        Shape::Ndjson => {
+            // One record alone is a plain single-record payload.
+            let lines = |i: usize| (n > 1).then_some(u32::try_from(i + 1).expect("small"));
+            (
+                texts.join("\n") + "\n",
+                (0..n).map(|i| (String::new(), lines(i))).collect(),
+            )
+        }
+        Shape::EventHubs => (
+            serde_json::to_string(&texts).expect("strings"),
+            (0..n).map(|i| (format!("/{i}"), None)).collect(),
+        ),
+    }
+}
+
+fn options() -> impl Strategy<Value = Options> {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        prop::option::of(0u32..400),
+        prop::option::of(Just("2026-11-22T11:00:00+01:00")),
+        prop::option::of(64u32..300),
+    )
+        .prop_map(|(original, report, cap, now, max_string)| {
+            let mut o = Options::new()
+                .original_content(original)
+                .report_unmapped(report);
+            if let Some(cap) = cap {
+                o = o.original_content_max_bytes(cap);
+            }
+            if let Some(now) = now {
+                o = o.now(now);
+            }
+            if let Some(m) = max_string {
+                o.limits.max_string_bytes = m;
+            }
+            o
+        })
+}
+
+fn batch() -> impl Strategy<Value = Vec<(usize, Edit)>> {
+    prop::collection::vec((0..templates().len(), edit()), 1..8)
+}
+
+/// Finding events' ids, per record.
+fn finding_ids(out: &Output) -> Vec<Vec<String>> {
+    let mut at = 0;
+    let mut per_record = Vec::new();
+    for o in &out.outcomes {
+        let n = match o.outcome {
+            Outcome::Mapped { events } => events as usize,
+            _ => 0,
+        };
+        per_record.push(
+            out.events[at..at + n]
+                .iter()
+                .filter(|e| e.event_type().is_some_and(|t| t.is_finding()))
+                .map(|e| e.get_str("event.id").expect("id").to_owned())
+                .collect(),
+        );
+        at += n;
+    }
+    per_record
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// The shared invariants, one outcome per record at its pointer, and determinism.
+    #[test]
+    fn every_record_has_one_outcome_and_every_event_keeps_the_invariants(
+        batch in batch(), shape in shape(), options in options(), provider in prop::sample::select(vec!["auto", "guardduty", "defender-for-cloud"]),
+    ) {
+        let records: Vec<Json> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, (t, e))| generate(&templates()[*t], e, i))
+            .collect();
+        let (payload, expected) = assemble(&records, shape);
+        let out = invariants::run(provider, payload.as_bytes(), &options)
+            .unwrap_or_else(|e| panic!("the payload failed as a whole: {e}"));
+        prop_assert_eq!(out.outcomes.len(), records.len(), "records lost or invented");
+        for (o, (pointer, line)) in out.outcomes.iter().zip(&expected) {
+            prop_assert_eq!(&o.pointer, pointer);
+            prop_assert_eq!(o.line, *line);
+        }
+        // A record of the other provider is rejected, never silently mapped or dropped.
+        for ((o, (t, _)), r) in out.outcomes.iter().zip(&batch).zip(&records) {
+            let mine = provider == "auto" || templates()[*t].provider == provider;
+            match &o.outcome {
+                Outcome::Rejected { .. } | Outcome::Skipped { .. } => {}
+                Outcome::Mapped { .. } => prop_assert!(mine, "{provider} mapped {r}"),
+                _ => prop_assert!(false, "unknown outcome"),
+            }
+        }
+        let again = transform(provider, payload.as_bytes(), &options).expect("same again");
+        prop_assert_eq!(out.events_json(), again.events_json());
+        prop_assert_eq!(&out.outcomes, &again.outcomes);
+        prop_assert_eq!(&out.warnings, &again.warnings);
+    }
+
+    /// Ids are unique within a call (distinct findings) and stable across calls: mapping a
+    /// record alone, elsewhere in a batch, or with other options gives it the same ids.
+    #[test]
+    fn event_ids_are_unique_within_a_call_and_stable_across_calls(
+        batch in batch(), options in options(), shape in shape(),
+    ) {
+        let records: Vec<Json> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, (t, e))| generate(&templates()[*t], e, i))
+            .collect();
+        let (payload, _) = assemble(&records, shape);
+        let out = invariants::run("auto", payload.as_bytes(), &options).expect("maps");
+        let ids = finding_ids(&out);
+        let mut seen = HashSet::new();
+        for id in ids.iter().flatten() {
+            prop_assert!(seen.insert(id.clone()), "event id {} twice in one call", id);
+        }
+        // Each record alone, with the default options: the same finding ids.
+        for (i, r) in records.iter().enumerate() {
+            let alone = transform("auto", r.to_string().as_bytes(), &Options::new()).expect("maps");
+            prop_assert_eq!(&finding_ids(&alone)[0], &ids[i], "record {} changed its ids", i);
+        }
+        // The batch reversed: the same ids, reversed.
+        let reversed: Vec<Json> = records.iter().rev().cloned().collect();
+        let (payload, _) = assemble(&reversed, Shape::Array);
+        let back = transform("auto", payload.as_bytes(), &options).expect("maps");
+        let mut back_ids = finding_ids(&back);
+        back_ids.reverse();
+        prop_assert_eq!(back_ids, ids);
+    }
+
+    /// GuardDuty: the score is the severity clamped to 0..=10 (with a warning when it had
+    /// to be), the level follows GuardDuty's bands.
+    #[test]
+    fn guardduty_scores_follow_the_bands(
+        t in prop::sample::select(templates().iter().filter(|t| t.provider == "guardduty").cloned().collect::<Vec<_>>()),
+        e in edit(),
+    ) {
+        let r = generate(&t, &e, 0);
+        let out = invariants::run("guardduty", r.to_string().as_bytes(), &Options::new()).expect("maps");
+        let Outcome::Mapped { .. } = out.outcomes[0].outcome else {
+            // A severity string that is not a number is rejected; nothing else is.
+            prop_assert!(e.severity.is_string(), "{:?}", out.outcomes[0]);
+            return Ok(());
+        };
+        let given = match &e.severity {
+            Json::Number(n) => n.as_f64(),
+            Json::String(s) => s.parse().ok(),
+            _ => None,
+        };
+        for ev in &out.events {
+            let score = ev.get_num("dt.security.risk.score").expect("score");
+            let level = ev.get_str("dt.security.risk.level").expect("level");
+            let want = given.map_or(0.0, |g| g.clamp(0.0, 10.0));
+            // Within an ulp or two: serde_json (without `float_roundtrip`) may read a
+            // 17-digit number one ulp off; see docs/robustness.md.
+            prop_assert!((score - want).abs() <= want.abs() * 4.0 * f64::EPSILON, "score {} for {}", score, want);
+            let band = match score {
+                s if s >= 9.0 => "CRITICAL",
+                s if s >= 7.0 => "HIGH",
+                s if s >= 4.0 => "MEDIUM",
+                s if s > 0.0 => "LOW",
+                _ => "NONE",
+            };
+            prop_assert_eq!(level, band, "score {}", score);
+        }
+        let clamped = out.warnings.iter().any(|w| w.code == WarningCode::SeverityOutOfRange);
+        prop_assert_eq!(clamped, given.is_some_and(|g| !(0.0..=10.0).contains(&g)));
+    }
+}
+
+/// The golden corpus keeps the invariants too, under its own options.
+#[test]
+fn every_golden_case_keeps_the_invariants() {
+    let root = testdata();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for case in secmap_testkit::load_manifest(&root) {
+        let bytes = std::fs::read(root.join(&case.input)).expect("input");
+        let options: Options = serde_json::from_value(case.options.clone()).expect("options");
+        if let Ok(out) = invariants::run(&case.provider, &bytes, &options) {
+            *counts.entry("outputs").or_default() += 1;
+            *counts.entry("events").or_default() += out.events.len();
+            if let Some(n) = invariants::obvious_record_count(&bytes) {
+                assert_eq!(out.outcomes.len(), n, "{}", case.name);
+            }
+        } else {
+            *counts.entry("errors").or_default() += 1;
+        }
+    }
+    assert!(counts["events"] > 100, "{counts:?}");
+}
+
+/// The crash inputs the fuzzers found, once fixed: none may panic or break an invariant.
+/// (Each known bug also has its own test below.)
+#[test]
+fn fixed_regressions_keep_the_invariants() {
+    let dir = testdata().join("../fuzz/regressions");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    for path in files {
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let known = KNOWN_BUGS
+            .lines()
+            .any(|b| !b.trim().is_empty() && name.starts_with(b.trim()));
+        if known || name.ends_with(".txt") || name.ends_with(".md") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("regression input");
+        for provider in ["auto", "guardduty", "defender-for-cloud"] {
+            invariants::run(provider, &bytes, &Options::new()).ok();
+        }
+    }
+}
+
+/// Regression inputs of bugs not fixed yet, one name prefix a line; each has an
+/// `#[ignore]`d test below. Remove a name when its bug is fixed, and un-ignore its test (the
+/// xtask fuzz smoke run and fuzz/seed.sh read the same list).
+const KNOWN_BUGS: &str = include_str!("../../../fuzz/regressions/KNOWN_BUGS.txt");
+
+/// Was a bug, fixed: `limits.maxStringBytes` (then valid from 16) also cut fixed and
+/// derived fields: `event.id` (36 bytes) lost its tail, so ids were no UUIDs and collided;
+/// below 27 even `event.name`, below 22 `event.type`. Now only strings from the payload are
+/// cut, never `event.id`, and the limit is at least 64 (timestamps are at most 30 bytes).
+/// Reproducer: fuzz/regressions/max-string-bytes-cuts-event-id.json.
+#[test]
+fn max_string_bytes_never_cuts_event_ids_or_types() {
+    let payload = regression("max-string-bytes-cuts-event-id.json");
+    let mut options = Options::new();
+    options.limits.max_string_bytes = secmap_core::MIN_STRING_BYTES - 1;
+    let e = transform("auto", &payload, &options).expect_err("below the minimum");
+    assert_eq!(e.code(), secmap_core::ErrorCode::InvalidOptions);
+    options.limits.max_string_bytes = secmap_core::MIN_STRING_BYTES;
+    let out = transform("auto", &payload, &options).expect("maps");
+    for e in &out.events {
+        let id = e.get_str("event.id").expect("id");
+        assert!(invariants::is_uuid(id), "event.id {id:?}");
+        assert!(
+            e.event_type().is_some(),
+            "event.type {:?}",
+            e.get_str("event.type")
+        );
+    }
+    let ids: HashSet<&str> = out
+        .events
+        .iter()
+        .filter_map(|e| e.get_str("event.id"))
+        .collect();
+    assert_eq!(ids.len(), out.events.len(), "cut ids collide");
+}
+
+/// Was a bug, fixed: the parts of a name-based event id are joined with U+001F, which a finding id or
+/// resource id may contain: two different findings can be given the same `event.id`, and
+/// Dynatrace keeps only one of them. Here finding `F\u001f<arn of i-1>` on instance i-2
+/// and finding `F` on instance `i-1\u001f<arn of i-2>` share one id.
+/// Reproducer: fuzz/regressions/event-id-separator-collision.json.
+#[test]
+fn different_findings_never_share_an_event_id() {
+    let payload = regression("event-id-separator-collision.json");
+    let out = transform("guardduty", &payload, &Options::new()).expect("maps");
+    assert_eq!(out.events.len(), 2);
+    let (a, b) = (&out.events[0], &out.events[1]);
+    assert_ne!(a.get_str("finding.id"), b.get_str("finding.id"));
+    assert_ne!(
+        a.get_str("event.id"),
+        b.get_str("event.id"),
+        "two findings, one id"
+    );
+}
+
+/// Was a bug, fixed: `event.original_content` (on and uncapped by default) is the whole record, copied
+/// into every event of that record: a GuardDuty EKS finding listing 2,000 containers
+/// (59 KB) yields 2,000 events of 59 KB each, 118 MB of output (~125 MB peak natively);
+/// 6,000 containers (175 KB) take 1 GB and 1.2 s. Memory and output grow with the square
+/// of the input, under every limit (`maxEvents` 250,000 never trips). A 1 MB record would
+/// need ~35 GB: the native process aborts, the component runs out of memory.
+/// Reproducer: fuzz/regressions/original-content-per-container-quadratic.json.
+#[test]
+fn output_grows_linearly_with_the_input() {
+    let payload = regression("original-content-per-container-quadratic.json");
+    let out = transform("guardduty", &payload, &Options::new()).expect("maps");
+    let bytes = out.events_json().len();
+    assert!(
+        bytes <= 64 * payload.len() + 1024 * 1024,
+        "{} bytes in, {bytes} bytes of events out ({} events)",
+        payload.len(),
+        out.events.len()
+    );
+}
+
+/// Was a bug at 9bd3072 (fixed by 66da350, which checks the depth per parsed record):
+/// `limits.maxDepth` was checked on the payload text only, so a message body (a JSON
+/// string inside an Event Hubs batch) nested 101 levels was read anyway.
+/// Reproducer: fuzz/regressions/max-depth-not-applied-to-message-bodies.json.
+#[test]
+fn max_depth_applies_to_message_bodies() {
+    let payload = regression("max-depth-not-applied-to-message-bodies.json");
+    match transform("auto", &payload, &Options::new()) {
+        Err(e) => assert!(e.message().contains("maxDepth"), "{e}"),
+        Ok(out) => match &out.outcomes[0].outcome {
+            Outcome::Rejected { error } => {
+                assert!(error.message().contains("maxDepth"), "{error}")
+            }
+            other => panic!("a body nested 101 deep was read: {other:?}"),
+        },
+    }
+}
+
+/// Was a bug, fixed: a GuardDuty finding with no account id (neither `accountId` nor an envelope's
+/// `account`) and no usable resource maps to an event whose `object.id` and `object.name`
+/// are "" (`object.type` AwsAccount): one of the nine required fields is empty, and every
+/// such finding's event id is derived from the same empty object. It should be rejected
+/// (`missing-field`, pointing at `/accountId`) or get a non-empty derived object id.
+/// Reproducer: fuzz/regressions/guardduty-no-account-empty-object-id.json (found by
+/// fuzz_transform_auto in 2.5 minutes).
+#[test]
+fn a_finding_never_has_an_empty_object_id() {
+    let payload = regression("guardduty-no-account-empty-object-id.json");
+    let out = transform("auto", &payload, &Options::new()).expect("readable");
+    for e in &out.events {
+        assert!(
+            e.get_str("object.id").is_some_and(|s| !s.is_empty()),
+            "{}",
+            e.to_json()
+        );
+    }
+}
+
+/// Was a bug (minor), fixed: a GuardDuty finding that lists the same container twice (same name and
+/// image in one pod, which Kubernetes does not allow, so only a crafted or broken record)
+/// yields the same event twice: `mapped(2)`, two events with one `event.id`, of which
+/// Dynatrace keeps one, so the host's "sent" count overstates what was stored. One event
+/// per distinct affected object was due. The same holds for an S3 bucket listed twice.
+/// Reproducer: fuzz/regressions/guardduty-duplicate-containers-duplicate-events.json.
+#[test]
+fn one_event_per_distinct_affected_object() {
+    let payload = regression("guardduty-duplicate-containers-duplicate-events.json");
+    let out = transform("guardduty", &payload, &Options::new()).expect("maps");
+    let ids: HashSet<&str> = out
+        .events
+        .iter()
+        .filter_map(|e| e.get_str("event.id"))
+        .collect();
+    assert_eq!(
+        ids.len(),
+        out.events.len(),
+        "{} events, {} ids",
+        out.events.len(),
+        ids.len()
+    );
+}

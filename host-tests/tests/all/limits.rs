@@ -1,0 +1,410 @@
+//! The limits through the component in wasmtime (docs/robustness.md): a real-ish 10 MB
+//! payload maps within the documented guest memory limit, and each hostile payload (over
+//! the payload limit, too deep, too many records, too many events, too long strings) gets a
+//! typed error naming its limit or a typed host error, never a trap; the same `Mapper`
+//! keeps working afterwards.
+
+use std::time::Duration;
+
+use secmap_host::{HostError, Limits, Mapper, Options, default_options, wit};
+
+use crate::mapper;
+
+/// The guest memory limit docs/robustness.md recommends for payloads up to 10 MB.
+const MEMORY_FOR_10_MB: usize = 64 * 1024 * 1024;
+
+/// Generous enough that the tests measure memory, not the machine's load.
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+fn limited(memory_bytes: usize) -> Mapper {
+    mapper().with_limits(Limits {
+        memory_bytes,
+        timeout: TIMEOUT,
+    })
+}
+
+fn limits(f: impl FnOnce(&mut wit::Limits)) -> Options {
+    let mut l = wit::Limits {
+        max_payload_bytes: None,
+        max_records: None,
+        max_depth: None,
+        max_string_bytes: None,
+        max_events: None,
+    };
+    f(&mut l);
+    Options {
+        limits: Some(l),
+        ..default_options()
+    }
+}
+
+fn maps_normally(m: &Mapper) {
+    let example = m.providers().expect("providers")[0].examples[0]
+        .payload
+        .clone();
+    let out = m
+        .transform("auto", example.as_bytes(), &default_options())
+        .expect("maps after the hostile call");
+    assert!(!out.events.is_empty());
+}
+
+/// The component's own typed error, `limit-exceeded`, naming `limit`.
+fn assert_limit(result: Result<wit::Output, HostError>, limit: &str) {
+    match result {
+        Err(HostError::Transform(e)) => {
+            assert_eq!(e.code, wit::ErrorCode::LimitExceeded, "{e:?}");
+            assert!(
+                e.message.contains(limit),
+                "{limit} not named: {}",
+                e.message
+            );
+        }
+        Err(other) => panic!("expected limit-exceeded ({limit}), got {other}"),
+        Ok(out) => panic!(
+            "expected limit-exceeded ({limit}), got {} outcomes",
+            out.outcomes.len()
+        ),
+    }
+}
+
+/// Every mapped record of the golden corpus's GuardDuty and Defender samples.
+fn real_records() -> Vec<String> {
+    let root = secmap_testkit::testdata();
+    let mut records = Vec::new();
+    for case in secmap_testkit::load_manifest(&root) {
+        if !case.name.starts_with("samples/") {
+            continue;
+        }
+        let text = std::fs::read_to_string(root.join(&case.input)).expect("input");
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        let items = match v {
+            serde_json::Value::Array(a) => a,
+            serde_json::Value::Object(ref o) => match ["value", "findings", "records"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(|v| v.as_array()))
+            {
+                Some(a) => a.clone(),
+                None => vec![v],
+            },
+            _ => continue,
+        };
+        records.extend(
+            items
+                .into_iter()
+                .filter(|i| i.is_object())
+                .map(|i| i.to_string()),
+        );
+    }
+    assert!(records.len() > 20, "{} sample records", records.len());
+    records
+}
+
+/// A JSON array of real findings of both providers, each with its own id, of `bytes`.
+fn real_payload(bytes: usize) -> (String, usize) {
+    let records = real_records();
+    let mut out = String::with_capacity(bytes + 64 * 1024);
+    out.push('[');
+    let mut n = 0;
+    while out.len() < bytes {
+        let r = &records[n % records.len()];
+        if n > 0 {
+            out.push(',');
+        }
+        // A distinct finding per copy: suffix every id.
+        out.push_str(&r.replace("\"id\":\"", &format!("\"id\":\"{n}-")));
+        n += 1;
+    }
+    out.push(']');
+    (out, n)
+}
+
+#[test]
+fn a_10_mb_payload_maps_within_the_documented_memory_limit() {
+    let (payload, records) = real_payload(10 * 1000 * 1000);
+    let out = limited(MEMORY_FOR_10_MB)
+        .transform("auto", payload.as_bytes(), &default_options())
+        .unwrap_or_else(|e| panic!("10 MB under {MEMORY_FOR_10_MB} bytes: {e}"));
+    assert_eq!(out.outcomes.len(), records);
+    let mapped = out
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o.outcome, wit::Outcome::Mapped(_)))
+        .count();
+    assert!(mapped * 2 > records, "{mapped} of {records} mapped");
+    assert!(out.events.len() >= mapped);
+}
+
+/// Finds the smallest memory limit under which the 10 MB payload maps (the figure in
+/// docs/robustness.md). `cargo test -p secmap-host --test all limits::measure -- --ignored --nocapture`
+#[test]
+#[ignore = "a measurement for the docs, not a check"]
+fn measure_the_smallest_memory_limit_for_10_mb() {
+    let (payload, _) = real_payload(10 * 1000 * 1000);
+    let mib = 1024 * 1024;
+    let (mut lo, mut hi) = (8, 512);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let ok = limited(mid * mib)
+            .transform("auto", payload.as_bytes(), &default_options())
+            .is_ok();
+        if ok { hi = mid } else { lo = mid + 1 }
+    }
+    println!("smallest memory limit for a 10 MB payload: {lo} MiB");
+    let no_content = Options {
+        original_content: Some(false),
+        ..default_options()
+    };
+    let (mut lo2, mut hi2) = (8, 512);
+    while lo2 < hi2 {
+        let mid = (lo2 + hi2) / 2;
+        let ok = limited(mid * mib)
+            .transform("auto", payload.as_bytes(), &no_content)
+            .is_ok();
+        if ok { hi2 = mid } else { lo2 = mid + 1 }
+    }
+    println!("... with originalContent off: {lo2} MiB");
+}
+
+#[test]
+fn a_payload_over_max_payload_bytes_is_refused_by_name() {
+    // 70 MB: over the default 64 MiB, and copied into the guest under the default 256 MiB.
+    let payload = format!("[{}]", "{},".repeat(70 * 1000 * 1000 / 3));
+    let payload = payload.replace(",]", "]");
+    assert_limit(
+        mapper().transform("auto", payload.as_bytes(), &default_options()),
+        "maxPayloadBytes",
+    );
+    // A host that sets a smaller limit gets it named too.
+    let (small, _) = real_payload(2 * 1000 * 1000);
+    let options = limits(|l| l.max_payload_bytes = Some(1024 * 1024));
+    assert_limit(
+        limited(MEMORY_FOR_10_MB).transform("auto", small.as_bytes(), &options),
+        "maxPayloadBytes",
+    );
+    maps_normally(mapper());
+}
+
+#[test]
+fn a_60_mb_payload_under_the_10_mb_memory_limit_is_out_of_memory_not_a_trap() {
+    // The payload is copied into the guest before the core can look at it: under 64 MiB,
+    // 60 MB of real findings cannot be mapped. The host gets a typed error, not a trap.
+    let (payload, _) = real_payload(60 * 1000 * 1000);
+    let m = limited(MEMORY_FOR_10_MB);
+    match m.transform("auto", payload.as_bytes(), &default_options()) {
+        Err(HostError::OutOfMemory { limit }) => assert_eq!(limit, MEMORY_FOR_10_MB),
+        Err(HostError::Transform(e)) if e.code == wit::ErrorCode::LimitExceeded => {
+            assert!(e.message.contains("maxPayloadBytes"), "{}", e.message);
+        }
+        other => panic!(
+            "expected out-of-memory or limit-exceeded, got {:?}",
+            other.map(|o| o.outcomes.len())
+        ),
+    }
+    maps_normally(&m);
+}
+
+#[test]
+fn deep_nesting_is_refused_by_name_at_its_position() {
+    // A million levels in 2 MB, in a record: the parser's guard (128 levels) stops it
+    // early, and the error names the limit and where it was crossed. Never a stack
+    // overflow in the guest, also with the option lifted.
+    let depth = 1_000_000;
+    let nested = "[".repeat(depth) + &"]".repeat(depth);
+    let record = format!(r#"{{"a":{nested}}}"#);
+    for options in [default_options(), limits(|l| l.max_depth = Some(u32::MAX))] {
+        match mapper().transform("auto", record.as_bytes(), &options) {
+            Err(HostError::Transform(e)) => {
+                assert_eq!(e.code, wit::ErrorCode::LimitExceeded, "{e:?}");
+                assert!(e.message.contains("maxDepth"), "{}", e.message);
+                assert_eq!(e.line, Some(1));
+                assert!(e.column.is_some_and(|c| c <= 140), "{e:?}");
+            }
+            other => panic!("expected limit-exceeded, got {:?}", other.map(|_| ())),
+        }
+    }
+    // The same inside a batch: that record alone is rejected, naming the limit.
+    let batch = format!(r#"[{record},{{"a":1}}]"#);
+    let out = mapper()
+        .transform("auto", batch.as_bytes(), &default_options())
+        .expect("the batch maps");
+    assert_eq!(out.outcomes.len(), 2);
+    match &out.outcomes[0].outcome {
+        wit::Outcome::Rejected(e) => {
+            assert_eq!(e.code, wit::ErrorCode::LimitExceeded, "{e:?}");
+            assert!(e.message.contains("maxDepth"), "{}", e.message);
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    // Bare nested arrays: not a record at all, rejected as such (skipped over, not parsed).
+    let out = mapper()
+        .transform("auto", nested.as_bytes(), &default_options())
+        .expect("typed");
+    assert_eq!(out.outcomes.len(), 1);
+    assert!(matches!(out.outcomes[0].outcome, wit::Outcome::Rejected(_)));
+    // Within the parser's guard but over `maxDepth` (64): that record alone is rejected.
+    let record = format!(
+        r#"{{"type":"x","a":{}1{}}}"#,
+        "[".repeat(100),
+        "]".repeat(100)
+    );
+    let batch = format!("[{record},{{\"a\":1}}]");
+    let out = mapper()
+        .transform("auto", batch.as_bytes(), &default_options())
+        .expect("the batch maps");
+    assert_eq!(out.outcomes.len(), 2);
+    match &out.outcomes[0].outcome {
+        wit::Outcome::Rejected(e) => {
+            assert_eq!(e.code, wit::ErrorCode::LimitExceeded, "{e:?}");
+            assert!(e.message.contains("maxDepth"), "{}", e.message);
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    // Deep nesting inside an Event Hubs message body: that record alone is rejected.
+    let body = "[".repeat(100_000) + &"]".repeat(100_000);
+    let batch = serde_json::to_string(&[body.as_str(), "{\"a\":1}"]).expect("json");
+    let out = mapper()
+        .transform("auto", batch.as_bytes(), &default_options())
+        .expect("the batch maps");
+    assert_eq!(out.outcomes.len(), 2);
+    assert!(matches!(out.outcomes[0].outcome, wit::Outcome::Rejected(_)));
+    maps_normally(mapper());
+}
+
+#[test]
+fn two_million_records_are_refused_by_name() {
+    // 6 MB: far under the payload limit, twenty times the records limit.
+    let payload = format!("[{}{{}}]", "{},".repeat(2_000_000 - 1));
+    match mapper().transform("auto", payload.as_bytes(), &default_options()) {
+        Err(HostError::Transform(e)) => {
+            assert_eq!(e.code, wit::ErrorCode::LimitExceeded, "{e:?}");
+            assert!(e.message.contains("maxRecords"), "{}", e.message);
+        }
+        other => panic!("expected limit-exceeded, got {:?}", other.map(|_| ())),
+    }
+    maps_normally(mapper());
+}
+
+/// Was a bug (fuzz/regressions/max-records-checked-after-materializing.json), fixed: the
+/// records limit was checked only after every record (with its pointer and, for bad ones, its error) was
+/// built: 240 KB of Event Hubs bodies holding arrays of numbers (120,000 would-be records)
+/// took ~40 MB natively and exhausted a 24 MiB guest even with `maxRecords` 10,000,
+/// instead of failing with `maxRecords` once the 10,001st record turned up. Natively,
+/// 2,000,000 `{}` (6 MB) peaked at ~490 MB before the error.
+#[test]
+fn the_records_limit_is_checked_before_the_records_are_built() {
+    let payload = std::fs::read(
+        secmap_testkit::testdata()
+            .join("../fuzz/regressions/max-records-checked-after-materializing.json"),
+    )
+    .expect("regression");
+    let options = limits(|l| l.max_records = Some(10_000));
+    assert_limit(
+        limited(24 * 1024 * 1024).transform("auto", &payload, &options),
+        "maxRecords",
+    );
+}
+
+#[test]
+fn too_many_events_are_refused_by_name() {
+    // 40 findings (one event each, plus a scan per Defender image) over a limit of 10.
+    let (payload, _) = real_payload(200 * 1000);
+    let options = limits(|l| l.max_events = Some(10));
+    assert_limit(
+        limited(MEMORY_FOR_10_MB).transform("auto", payload.as_bytes(), &options),
+        "maxEvents",
+    );
+    let options = limits(|l| l.max_records = Some(3));
+    assert_limit(
+        limited(MEMORY_FOR_10_MB).transform("auto", payload.as_bytes(), &options),
+        "maxRecords",
+    );
+    maps_normally(mapper());
+}
+
+#[test]
+fn a_long_string_is_cut_with_a_warning_not_refused() {
+    // A 1 MB finding title: the event gets 32 KiB of it, and a warning says so.
+    let record = format!(
+        r#"{{"id":"f1","type":"Recon:EC2/Portscan","severity":5,"accountId":"123456789012","region":"us-east-1","updatedAt":"2026-01-01T00:00:00Z","title":"{}","resource":{{"resourceType":"Instance","instanceDetails":{{"instanceId":"i-1"}}}}}}"#,
+        "é".repeat(512 * 1024)
+    );
+    let out = mapper()
+        .transform("guardduty", record.as_bytes(), &default_options())
+        .expect("maps");
+    let event: serde_json::Value = serde_json::from_str(&out.events[0]).expect("event");
+    let title = event["finding.title"].as_str().expect("title");
+    assert!(
+        title.len() <= 32 * 1024 && title.len() > 32 * 1024 - 4,
+        "{}",
+        title.len()
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.code == wit::WarningCode::StringTruncated
+                && w.message.contains("finding.title")),
+        "{:?}",
+        out.warnings
+    );
+}
+
+#[test]
+fn invalid_options_are_typed() {
+    let options = limits(|l| l.max_records = Some(0));
+    match mapper().transform("auto", b"{}", &options) {
+        Err(HostError::Transform(e)) => assert_eq!(e.code, wit::ErrorCode::InvalidOptions),
+        other => panic!("expected invalid-options, got {:?}", other.map(|_| ())),
+    }
+}
+
+/// fuzz/regressions/original-content-per-container-quadratic.json: 59 KB, one GuardDuty
+/// finding listing 2,000 containers, 2,000 events each carrying the whole record (~150 MB
+/// of output). Under the default 256 MiB the guest runs out of memory: a typed host error,
+/// never a trap, and the mapper keeps working. (The bug: the output should not grow with
+/// the square of the input; see crates/core/tests/properties.rs.)
+#[test]
+fn thousands_of_containers_in_one_finding_map_with_the_original_content_shared() {
+    let payload = std::fs::read(
+        secmap_testkit::testdata()
+            .join("../fuzz/regressions/original-content-per-container-quadratic.json"),
+    )
+    .expect("regression");
+    // 59 KB, 2,000 containers: a copy per event would be 118 MB. The record's copies stop
+    // at 1 MiB (17 events), with a warning, and the output stays linear in the input.
+    let out = mapper()
+        .transform("guardduty", &payload, &default_options())
+        .expect("maps");
+    assert_eq!(out.events.len(), 2000);
+    let with_content = out
+        .events
+        .iter()
+        .filter(|e| e.contains("\"event.original_content\""))
+        .count();
+    assert_eq!(with_content, 17);
+    assert!(out.events[0].contains("\"event.original_content\""));
+    assert!(!out.events[17].contains("\"event.original_content\""));
+    assert_eq!(out.warnings.len(), 1);
+    assert_eq!(
+        out.warnings[0].code,
+        wit::WarningCode::OriginalContentShared
+    );
+    let bytes: usize = out.events.iter().map(String::len).sum();
+    assert!(bytes < 8 * 1024 * 1024, "{bytes} bytes of events");
+    // With the original content capped, each event carries its capped copy.
+    let capped = Options {
+        original_content_max_bytes: Some(256),
+        ..default_options()
+    };
+    let out = mapper()
+        .transform("guardduty", &payload, &capped)
+        .expect("maps with a cap");
+    assert_eq!(out.events.len(), 2000);
+    assert!(
+        out.events
+            .iter()
+            .all(|e| e.contains("\"event.original_content\""))
+    );
+    maps_normally(mapper());
+}
