@@ -66,6 +66,46 @@ function h(tag, attrs = {}, ...children) {
 
 const code = (text) => h('code', {}, text);
 
+/**
+ * The bundled examples come without whitespace (it keeps the component small); indent them
+ * for reading. Only whitespace between tokens is added: strings and numbers keep their
+ * exact text, so the mapping is the same.
+ */
+function indentJson(text) {
+  let out = '';
+  let depth = 0;
+  let inString = false;
+  const newline = () => '\n' + '  '.repeat(depth);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inString = false;
+    } else if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      if (text[i + 1] === close) {
+        out += c + close;
+        i++;
+      } else {
+        depth++;
+        out += c + newline();
+      }
+    } else if (c === '}' || c === ']') {
+      depth--;
+      out += newline() + c;
+    } else if (c === ',') {
+      out += c + newline();
+    } else if (c === ':') {
+      out += ': ';
+    } else {
+      if (c === '"') inString = true;
+      out += c;
+    }
+  }
+  return out + '\n';
+}
+
 function levelBadge(level) {
   if (!level) {
     return h('span', { class: 'level level-unset' }, h('span', { 'aria-hidden': 'true' }, '–'), ' ',
@@ -715,7 +755,7 @@ function wire() {
     const ex = state.providers.find((p) => p.id === providerId)?.examples.find((x) => x.name === name);
     if (!ex) return;
     setSource(null);
-    $('payload').value = ex.payload;
+    $('payload').value = indentJson(ex.payload);
     state.sourceName = ex.name;
     startRun();
   });

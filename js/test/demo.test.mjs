@@ -146,6 +146,11 @@ describe('browser demo (js-demo) in Chromium', { skip: SKIP, timeout: 180_000 },
     it(`example ${ex.provider}/${ex.name}: event count and key fields`, async () => {
       const want = transform('auto', ex.payload, PAGE_OPTIONS);
       assert.equal(await mapped(page, () => page.selectOption('#example', `${ex.provider}/${ex.name}`)), 'done');
+      // Shown indented (the bundled text has no whitespace), the same JSON; the events below
+      // are those of the bundled text.
+      const shown = await page.inputValue('#payload');
+      assert.ok(shown.split('\n').length > 5, 'the example is indented');
+      assert.deepEqual(JSON.parse(shown), JSON.parse(ex.payload));
       assert.deepEqual(await stats(page), expectedStats(want));
       assert.deepEqual(await tableRows(page), want.events.map(keyFields));
       // Records: one row per outcome, in order.

@@ -10,6 +10,7 @@ use crate::output::SkipReason;
 use crate::severity::SeverityTable;
 
 pub(crate) mod defender;
+mod example;
 pub(crate) mod guardduty;
 
 /// Every provider, in the order `auto` asks them.
@@ -60,7 +61,8 @@ pub struct Example {
     pub name: &'static str,
     /// What it shows.
     pub title: &'static str,
-    /// The payload, exactly as a host would receive it.
+    /// The payload as a host would receive it, without the whitespace between tokens
+    /// of the file it comes from (the JSON values are unchanged).
     pub payload: &'static str,
 }
 

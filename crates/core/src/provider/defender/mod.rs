@@ -14,6 +14,7 @@ use super::{Example, Mapped, Provider, ProviderInfo, Shape, Slot};
 use crate::cx::Cx;
 use crate::error::Error;
 use crate::event::EventType;
+use crate::provider::example::minified_json;
 
 pub(crate) struct DefenderForCloud;
 
@@ -38,21 +39,21 @@ static INFO: ProviderInfo = ProviderInfo {
         Example {
             name: "mdvm-aws-ecr",
             title: "MDVM sub-assessment of an Amazon ECR image (Azure Resource Graph result)",
-            payload: include_str!(
+            payload: minified_json!(
                 "../../../../../testdata/samples/defender-for-cloud/arg-subassessment-mdvm-aws-ecr-CVE-2023-32700.json"
             ),
         },
         Example {
             name: "mdvm-gcp-gar",
             title: "MDVM sub-assessment of a Google Artifact Registry image",
-            payload: include_str!(
+            payload: minified_json!(
                 "../../../../../testdata/samples/defender-for-cloud/arg-subassessment-mdvm-gcp-gar-CVE-2017-11613.json"
             ),
         },
         Example {
             name: "event-hubs-batch",
             title: "Event Hubs batch: two findings on one ACR image, a healthy one, a secure score",
-            payload: include_str!(
+            payload: minified_json!(
                 "../../../../../testdata/cases/defender-for-cloud/event-hubs-batch.json"
             ),
         },

@@ -12,6 +12,7 @@ use super::{Example, Mapped, Provider, ProviderInfo, Shape};
 use crate::cx::Cx;
 use crate::error::Error;
 use crate::event::EventType;
+use crate::provider::example::minified_json;
 
 pub(crate) struct GuardDuty;
 
@@ -32,21 +33,21 @@ static INFO: ProviderInfo = ProviderInfo {
         Example {
             name: "eventbridge-network-connection",
             title: "EventBridge event: EC2 instance talking to a command-and-control server",
-            payload: include_str!(
+            payload: minified_json!(
                 "../../../../../testdata/samples/guardduty/guardduty-sentinel-integration__network-connection-eventbridge.json"
             ),
         },
         Example {
             name: "bare-finding-ec2",
             title: "Bare GuardDuty finding (no envelope), AWS-generated sample values",
-            payload: include_str!(
+            payload: minified_json!(
                 "../../../../../testdata/samples/guardduty/aws-samples-automated-response__ec2.json"
             ),
         },
         Example {
             name: "eks-runtime-multi-container",
             title: "EKS runtime finding on a two-container pod: one event per container",
-            payload: include_str!(
+            payload: minified_json!(
                 "../../../../../testdata/cases/guardduty/eks-multi-container.json"
             ),
         },
