@@ -76,12 +76,14 @@ pub(crate) fn scan<'a>(text: &'a str, limits: &Limits) -> Result<Scanned<'a>, Er
     };
     match pieces(text, "", true, max) {
         Ok(pieces) => scanned.extend(pieces, None),
-        Err(DocError::Trailing) => scanned.ndjson(text, max)?,
+        // One value per line: NDJSON. A document (pretty-printed, the first value spanning
+        // lines) with text after it is not: that is one error at the trailing text.
+        Err(DocError::Trailing(_)) if first_line_is_a_value(text) => scanned.ndjson(text, max)?,
         Err(DocError::Json(_)) if ndjson_with_bad_first_line(text) => {
             scanned.ndjson(text, max)?;
         }
         Err(DocError::TooMany) => return Err(too_many(limits)),
-        Err(DocError::Json(e)) => {
+        Err(DocError::Json(e) | DocError::Trailing(e)) => {
             let (line, column) = json::error_position(text, &e);
             return Err(json_error(&e, limits).with_position(line, column));
         }
@@ -175,7 +177,7 @@ impl<'a> Scanned<'a> {
                 Err(e) => {
                     let error = match e {
                         DocError::TooMany => unreachable!("handled above"),
-                        DocError::Trailing => Error::new(
+                        DocError::Trailing(_) => Error::new(
                             ErrorCode::InvalidJson,
                             "more than one JSON value on one NDJSON line",
                         )
@@ -201,8 +203,8 @@ impl<'a> Scanned<'a> {
 }
 
 enum DocError {
-    /// The first value parsed, then more followed: NDJSON.
-    Trailing,
+    /// The first value parsed, then more followed: NDJSON, or a document with trailing text.
+    Trailing(serde_json::Error),
     Json(serde_json::Error),
     /// More elements than the budget of records.
     TooMany,
@@ -281,7 +283,7 @@ fn pieces<'t>(
     let pieces = match first_byte(text) {
         Some(b'{') if keep_dom => {
             let dom = Value::deserialize(&mut de).map_err(classify)?;
-            de.end().map_err(|_| DocError::Trailing)?;
+            de.end().map_err(DocError::Trailing)?;
             if is_container(&dom) {
                 container(text, pointer, budget)?
             } else {
@@ -294,7 +296,7 @@ fn pieces<'t>(
         }
         Some(b'{') => {
             let c = Containers::deserialize(&mut de).map_err(classify)?;
-            de.end().map_err(|_| DocError::Trailing)?;
+            de.end().map_err(DocError::Trailing)?;
             match c.array() {
                 Some(_) => container(text, pointer, budget)?,
                 None => vec![Piece::Record {
@@ -311,12 +313,12 @@ fn pieces<'t>(
                     budget,
                 })
                 .map_err(classify)?;
-            de.end().map_err(|_| DocError::Trailing)?;
+            de.end().map_err(DocError::Trailing)?;
             elements
         }
         _ => {
             let raw = <&'t RawValue>::deserialize(&mut de).map_err(classify)?;
-            de.end().map_err(|_| DocError::Trailing)?;
+            de.end().map_err(DocError::Trailing)?;
             vec![element(raw, pointer.to_owned())]
         }
     };
@@ -459,7 +461,7 @@ impl<'a> Items<'a> {
             Err(e) => {
                 let message = match e {
                     DocError::TooMany => unreachable!("handled above"),
-                    DocError::Trailing => "message body holds more than one JSON value".into(),
+                    DocError::Trailing(_) => "message body holds more than one JSON value".into(),
                     DocError::Json(e) => format!(
                         "message body is not JSON: {} at line {} column {} of the string",
                         json::bare_message(&e),
@@ -507,6 +509,14 @@ impl<'a> Items<'a> {
     }
 }
 
+/// Whether the first non-blank line is a whole JSON value: NDJSON starts so, a
+/// pretty-printed document does not.
+fn first_line_is_a_value(text: &str) -> bool {
+    text.lines()
+        .find(|l| first_byte(l).is_some())
+        .is_some_and(|l| serde_json::from_str::<&RawValue>(l.trim()).is_ok())
+}
+
 /// NDJSON whose first line is broken: as a single document it fails on line 1, but the
 /// next non-blank line is a complete object on its own. Pretty-printed JSON never has one.
 fn ndjson_with_bad_first_line(text: &str) -> bool {
@@ -520,7 +530,7 @@ fn ndjson_with_bad_first_line(text: &str) -> bool {
 
 fn classify(e: serde_json::Error) -> DocError {
     if e.is_syntax() && json::bare_message(&e) == "trailing characters" {
-        DocError::Trailing
+        DocError::Trailing(e)
     } else if e.is_data() && json::bare_message(&e) == TOO_MANY {
         DocError::TooMany
     } else {
