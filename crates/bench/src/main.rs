@@ -82,41 +82,7 @@ enum Command {
         rounds: u32,
     },
     /// Merge the results into report.json; print the table; optionally write the Markdown.
-    Report {
-        #[arg(long)]
-        inputs: PathBuf,
-        /// The results of `run`.
-        #[arg(long)]
-        rust: PathBuf,
-        /// The results of js/bench/bench.mjs (missing: the Node engines are left out).
-        #[arg(long)]
-        node: Option<PathBuf>,
-        /// callgrind_annotate outputs, as RUN=FILE (self cost) pairs.
-        #[arg(long = "profile")]
-        profiles: Vec<String>,
-        /// perf report outputs for the wasmtime path: BY_OBJECT,BY_SYMBOL.
-        #[arg(long)]
-        wasmtime_profile: Option<String>,
-        /// The `--rounds` the profiles were taken with.
-        #[arg(long, default_value_t = 20)]
-        profile_rounds: u64,
-        /// The repository root (for artifact sizes and tool versions).
-        #[arg(long)]
-        root: PathBuf,
-        /// The jco output directory.
-        #[arg(long)]
-        jco: PathBuf,
-        #[arg(long)]
-        out: PathBuf,
-        /// Also write this Markdown file (docs/performance.md).
-        #[arg(long)]
-        markdown: Option<PathBuf>,
-        /// The cargo profile the Rust engines were built with.
-        #[arg(long, default_value = "release")]
-        build_profile: String,
-        #[arg(long)]
-        quick: bool,
-    },
+    Report(report::Args),
 }
 
 fn main() -> ExitCode {
@@ -154,33 +120,7 @@ fn main() -> ExitCode {
             run,
             rounds,
         } => engines::profile(&inputs, &run, rounds),
-        Command::Report {
-            inputs,
-            rust,
-            node,
-            profiles,
-            wasmtime_profile,
-            profile_rounds,
-            root,
-            jco,
-            out,
-            markdown,
-            build_profile,
-            quick,
-        } => report::write(&report::Args {
-            inputs,
-            rust,
-            node,
-            profiles,
-            wasmtime_profile,
-            profile_rounds,
-            root,
-            jco,
-            out,
-            markdown,
-            build_profile,
-            quick,
-        }),
+        Command::Report(args) => report::write(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

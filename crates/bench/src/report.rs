@@ -19,19 +19,41 @@ pub const SCHEMA: u32 = 1;
 /// Engines in table order.
 const ORDER: [&str; 5] = ["native", "floor", "wasmtime", "node-npm", "node-jco"];
 
-#[derive(Debug)]
+/// `secmap-bench report`'s arguments.
+#[derive(Debug, clap::Args)]
 pub struct Args {
+    #[arg(long)]
     pub inputs: PathBuf,
+    /// The results of `run`.
+    #[arg(long)]
     pub rust: PathBuf,
+    /// The results of js/bench/bench.mjs (missing: the Node engines are left out).
+    #[arg(long)]
     pub node: Option<PathBuf>,
+    /// callgrind_annotate outputs, as RUN=FILE (self cost) pairs.
+    #[arg(long = "profile")]
     pub profiles: Vec<String>,
+    /// perf report outputs for the wasmtime path: BY_OBJECT,BY_SYMBOL.
+    #[arg(long)]
     pub wasmtime_profile: Option<String>,
+    /// The `--rounds` the profiles were taken with.
+    #[arg(long, default_value_t = 20)]
     pub profile_rounds: u64,
+    /// The repository root (for artifact sizes and tool versions).
+    #[arg(long)]
     pub root: PathBuf,
+    /// The jco output directory.
+    #[arg(long)]
     pub jco: PathBuf,
+    #[arg(long)]
     pub out: PathBuf,
+    /// Also write this Markdown file (docs/performance.md).
+    #[arg(long)]
     pub markdown: Option<PathBuf>,
+    /// The cargo profile the Rust engines were built with.
+    #[arg(long, default_value = "release")]
     pub build_profile: String,
+    #[arg(long)]
     pub quick: bool,
 }
 
