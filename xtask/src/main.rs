@@ -33,7 +33,8 @@ commands:
   wit                    print the WIT world of the built component
   web [--no-serve]       build the browser demo (js-demo/dist) and serve it on 127.0.0.1
   bench [--quick]        benchmark native, wasmtime and Node side by side (target/bench)
-  fuzz                   the fuzz smoke run of `test` (15 s per target; needs nightly)
+  fuzz [--seed-only]     the fuzz smoke run of `test` (15 s per target; nightly), or only
+                         fill fuzz/corpus/<target>/ from the golden corpus for long runs
 ";
 
 fn main() -> ExitCode {
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         Some("wit") => build::wit(),
         Some("web") => web::run(!flag("--no-serve")),
         Some("bench") => bench::run(flag("--quick")),
+        Some("fuzz") if flag("--seed-only") => test::seed_fuzz_corpora(),
         Some("fuzz") => test::fuzz_smoke(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

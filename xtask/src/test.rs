@@ -45,17 +45,31 @@ fn run_all(browser: bool) -> Result {
     Ok(())
 }
 
+/// The fuzz targets, as fuzz/Cargo.toml declares them.
+const FUZZ_TARGETS: [&str; 4] = [
+    "fuzz_transform_auto",
+    "fuzz_transform_guardduty",
+    "fuzz_transform_defender",
+    "fuzz_structured",
+];
+
+/// `cargo xtask fuzz --seed-only`: fills fuzz/corpus/<target>/ for long manual runs.
+pub fn seed_fuzz_corpora() -> Result {
+    let known =
+        std::fs::read_to_string(root().join("fuzz/regressions/KNOWN_BUGS.txt")).unwrap_or_default();
+    for target in FUZZ_TARGETS {
+        let corpus = seed_fuzz_corpus(target, &known)?;
+        let files = std::fs::read_dir(&corpus).map_or(0, |d| d.count());
+        eprintln!("{corpus}: {files} files");
+    }
+    Ok(())
+}
+
 /// The fuzz targets (fuzz/, cargo-fuzz on nightly) in CI: built with the sanitizer, run once
 /// over the seed corpus (the golden inputs and fixed regressions), then fuzzed for
 /// `FUZZ_SMOKE_SECONDS` each with a fixed seed. Skipped, with a message, where no nightly
 /// toolchain is installed or `SECMAP_SKIP_FUZZ=1`. See docs/robustness.md.
 pub fn fuzz_smoke() -> Result {
-    const TARGETS: [&str; 4] = [
-        "fuzz_transform_auto",
-        "fuzz_transform_guardduty",
-        "fuzz_transform_defender",
-        "fuzz_structured",
-    ];
     const FUZZ_SMOKE_SECONDS: u32 = 15;
     const CARGO_FUZZ: &str = "0.13.2";
     if std::env::var_os("SECMAP_SKIP_FUZZ").is_some_and(|v| v != "0") {
@@ -119,7 +133,7 @@ pub fn fuzz_smoke() -> Result {
         std::fs::read_to_string(root().join("fuzz/regressions/KNOWN_BUGS.txt")).unwrap_or_default();
     let logs = crate::util::target_dir().join("fuzz-smoke");
     std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
-    for target in TARGETS {
+    for target in FUZZ_TARGETS {
         let corpus = seed_fuzz_corpus(target, &known)?;
         let time = format!("-max_total_time={FUZZ_SMOKE_SECONDS}");
         // Once over the seeds: every golden input and fixed regression keeps the invariants.

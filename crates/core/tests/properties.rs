@@ -480,7 +480,7 @@ fn fixed_regressions_keep_the_invariants() {
 
 /// Regression inputs of bugs not fixed yet, one name prefix a line; each has an
 /// `#[ignore]`d test below. Remove a name when its bug is fixed, and un-ignore its test (the
-/// xtask fuzz smoke run and fuzz/seed.sh read the same list).
+/// xtask fuzz seeding reads the same list).
 const KNOWN_BUGS: &str = include_str!("../../../fuzz/regressions/KNOWN_BUGS.txt");
 
 /// Was a bug, fixed: `limits.maxStringBytes` (then valid from 16) also cut fixed and
