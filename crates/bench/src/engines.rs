@@ -302,7 +302,7 @@ fn wasmtime_startup(component: &Path, quick: bool) -> Result<Startup, String> {
         notes: vec![
             "compile: Component::new on the Mapper's engine (Cranelift, parallel compilation on all cores, no cache)".into(),
             "load: Mapper::from_component = Engine::new + Component::new + Linker::instantiate_pre".into(),
-            "instantiate: Store::new + limiter + epoch deadline + InstancePre::instantiate (on-demand allocator, the Mapper's configuration); Mapper has no instantiate-only hook, so this uses the Mapper's compiled component with an equivalent store; instantiate+drop also drops the store, as every call does".into(),
+            "instantiate: Store::new + limiter + epoch deadline + InstancePre::instantiate on the Mapper's engine (so from its pooling allocator's slots); Mapper has no instantiate-only hook, so this uses the Mapper's compiled component with an equivalent store; instantiate+drop also drops the store, as every call does".into(),
             "empty call: Mapper::mapping_version, the full per-call overhead of the production path".into(),
         ],
     })
