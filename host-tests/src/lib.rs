@@ -52,6 +52,9 @@ mod bindings {
 
 /// The types of the WIT interface `secmap:mapping/mapper` (options, output, errors).
 pub use bindings::exports::secmap::mapping::mapper as wit;
+/// The generated world, for tools that instantiate [`Mapper::component`] in stores of their
+/// own (the benchmark's memory probe); calls in production go through [`Mapper`].
+pub use bindings::{Secmap, SecmapPre};
 pub use wit::{Options, Output, ProviderInfo, TransformError};
 
 /// The secmap component, as built by `secmap-build` when this crate was compiled.

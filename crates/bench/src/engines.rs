@@ -14,21 +14,13 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use secmap_host::{Limits, Mapper};
+use secmap_host::{Limits, Mapper, Secmap, SecmapPre};
 use serde::{Deserialize, Serialize};
 use wasmtime::component::{Component, Linker};
 use wasmtime::{ResourceLimiter, Store};
 
 use crate::inputs::{InputSet, Manifest, RunDef, load_set};
 use crate::measure::{CaseResult, Plan, Summary, proc_status, time_case};
-
-// Bindings of our own, only to watch the guest's memory through a store limiter and to
-// time instantiation alone; the timed calls go through `secmap_host::Mapper`.
-#[allow(unsafe_code, missing_docs, missing_debug_implementations)]
-mod bindings {
-    wasmtime::component::bindgen!({ world: "secmap", path: "../../wit" });
-}
-use bindings::exports::secmap::mapping::mapper as wit;
 
 /// The engines measured here, in report order.
 pub const ENGINES: [&str; 3] = ["native", "floor", "wasmtime"];
@@ -193,17 +185,9 @@ fn floor(
 }
 
 /// The run's options as WIT options (only what the runs use).
-fn wit_options(run: &RunDef) -> Result<(secmap_host::Options, wit::Options), String> {
+fn wit_options(run: &RunDef) -> Result<secmap_host::Options, String> {
     let core = core_options(run)?;
-    let mut host = secmap_host::default_options();
-    let mut own = wit::Options {
-        original_content: None,
-        original_content_max_bytes: None,
-        report_unmapped: None,
-        skip_sample_findings: None,
-        now: None,
-        limits: None,
-    };
+    let mut options = secmap_host::default_options();
     if let Some(map) = run.options.as_object() {
         for key in map.keys() {
             if key != "originalContent" {
@@ -214,11 +198,10 @@ fn wit_options(run: &RunDef) -> Result<(secmap_host::Options, wit::Options), Str
             }
         }
         if map.contains_key("originalContent") {
-            host.original_content = Some(core.original_content);
-            own.original_content = Some(core.original_content);
+            options.original_content = Some(core.original_content);
         }
     }
-    Ok((host, own))
+    Ok(options)
 }
 
 fn wasmtime_case(
@@ -230,7 +213,7 @@ fn wasmtime_case(
 ) -> Result<CaseResult, String> {
     let bytes = std::fs::read(component).map_err(|e| format!("{}: {e}", component.display()))?;
     let mapper = Mapper::from_component(&bytes, Limits::default()).map_err(|e| e.to_string())?;
-    let (options, own_options) = wit_options(run)?;
+    let options = wit_options(run)?;
     let mut result = time_case("wasmtime", &run.id, set, plan, |i| {
         let out = mapper
             .transform(&set.provider, &payloads[i], &options)
@@ -244,7 +227,7 @@ fn wasmtime_case(
     let probe = Probe::new(&mapper)?;
     let mut peak = 0usize;
     for payload in payloads {
-        peak = peak.max(probe.transform_peak(&set.provider, payload, &own_options)?);
+        peak = peak.max(probe.transform_peak(&set.provider, payload, &options)?);
     }
     result.memory.wasm_memory_bytes = Some(peak as u64);
     Ok(result)
@@ -335,10 +318,11 @@ impl ResourceLimiter for PeakLimiter {
     }
 }
 
-/// The Mapper's compiled component, pre-instantiated with our own bindings.
+/// The Mapper's compiled component, pre-instantiated for stores of our own (a limiter that
+/// records the peak memory).
 struct Probe<'a> {
     mapper: &'a Mapper,
-    pre: bindings::SecmapPre<PeakLimiter>,
+    pre: SecmapPre<PeakLimiter>,
 }
 
 impl<'a> Probe<'a> {
@@ -346,7 +330,7 @@ impl<'a> Probe<'a> {
         let linker = Linker::<PeakLimiter>::new(mapper.engine());
         let pre = linker
             .instantiate_pre(mapper.component())
-            .and_then(bindings::SecmapPre::new)
+            .and_then(SecmapPre::new)
             .map_err(|e| format!("{e:#}"))?;
         Ok(Probe { mapper, pre })
     }
@@ -358,7 +342,7 @@ impl<'a> Probe<'a> {
         store
     }
 
-    fn instantiate(&self) -> Result<(Store<PeakLimiter>, bindings::Secmap), String> {
+    fn instantiate(&self) -> Result<(Store<PeakLimiter>, Secmap), String> {
         let mut store = self.store();
         let instance = self
             .pre
@@ -372,7 +356,7 @@ impl<'a> Probe<'a> {
         &self,
         provider: &str,
         payload: &[u8],
-        options: &wit::Options,
+        options: &secmap_host::Options,
     ) -> Result<usize, String> {
         let (mut store, instance) = self.instantiate()?;
         instance
