@@ -5,7 +5,7 @@ use std::fs;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use crate::workspace_root;
+use crate::{golden_events, workspace_root};
 
 const EC2: &str = "testdata/samples/guardduty/aws-samples-automated-response__ec2.json";
 const EKS: &str = "testdata/cases/guardduty/eks-multi-container.json";
@@ -39,16 +39,6 @@ fn secmap_with_stdin(args: &[&str], stdin: &[u8]) -> Run {
         stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
         code: out.status.code().expect("exited"),
     }
-}
-
-/// The committed events of a golden input, one per line.
-fn golden_events(input: &str) -> Vec<String> {
-    let path = workspace_root().join(input.replace(".json", ".events.ndjson"));
-    fs::read_to_string(path)
-        .expect("golden events")
-        .lines()
-        .map(str::to_owned)
-        .collect()
 }
 
 fn golden_report(input: &str) -> serde_json::Value {

@@ -9,7 +9,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::workspace_root;
+use crate::{golden_events, workspace_root};
 
 const TOKEN: &str = "dt0c01.FAKEPUBLIC.FAKESECRET0123456789";
 const EC2: &str = "testdata/samples/guardduty/aws-samples-automated-response__ec2.json";
@@ -125,15 +125,6 @@ fn forward(token: Option<&str>, args: &[&str]) -> Run {
     run
 }
 
-fn golden(input: &str) -> Vec<String> {
-    let path = workspace_root().join(input.replace(".json", ".events.ndjson"));
-    fs::read_to_string(path)
-        .expect("golden events")
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
 /// Small delays so that retries do not slow the tests down.
 const FAST: &[&str] = &[
     "--base-delay-ms",
@@ -151,7 +142,10 @@ fn every_event_arrives_byte_identical_in_batches_by_count() {
     args.extend([EC2, EKS, BATCH]);
     let run = forward(Some(TOKEN), &args);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let want: Vec<String> = [EC2, EKS, BATCH].iter().flat_map(|f| golden(f)).collect();
+    let want: Vec<String> = [EC2, EKS, BATCH]
+        .iter()
+        .flat_map(|f| golden_events(f))
+        .collect();
     assert_eq!(fake.accepted(), want);
     // 1 + 2 + 3 events in batches of at most two: 1 + 1 + 2 requests.
     let requests = fake.state()["requests"].as_array().expect("requests").len();
@@ -179,7 +173,7 @@ fn faults_are_retried_and_nothing_is_lost() {
     args.push(EKS);
     let run = forward(Some(TOKEN), &args);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(fake.accepted(), golden(EKS));
+    assert_eq!(fake.accepted(), golden_events(EKS));
     assert!(run.stderr.contains("HTTP 429"), "{}", run.stderr);
     assert!(run.stderr.contains("timed out"), "{}", run.stderr);
     assert!(
@@ -196,7 +190,7 @@ fn a_413_splits_the_batch_until_it_fits() {
     let fake = Fake::start(&["--max-body-bytes", "10000"]);
     let run = forward(Some(TOKEN), &["--endpoint", &fake.url, BATCH]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(fake.accepted(), golden(BATCH));
+    assert_eq!(fake.accepted(), golden_events(BATCH));
     assert!(run.stderr.contains("splitting the batch"), "{}", run.stderr);
 }
 
@@ -222,7 +216,7 @@ fn a_permanent_401_dead_letters_everything_says_why_and_replays() {
         fake.state()["requests"].as_array().expect("requests").len(),
         2
     );
-    let want: Vec<String> = [EC2, EKS].iter().flat_map(|f| golden(f)).collect();
+    let want: Vec<String> = [EC2, EKS].iter().flat_map(|f| golden_events(f)).collect();
     let letters: Vec<String> = fs::read_to_string(&dead)
         .expect("dead letters")
         .lines()
@@ -276,7 +270,7 @@ fn a_refused_connection_dead_letters_after_the_retries() {
     );
     assert_eq!(
         fs::read_to_string(&dead).expect("dead letters"),
-        golden(EC2).join("\n") + "\n"
+        golden_events(EC2).join("\n") + "\n"
     );
 }
 

@@ -27,3 +27,13 @@ fn workspace_root() -> PathBuf {
         .expect("host-tests/ is in the workspace root")
         .to_owned()
 }
+
+/// The committed events of a golden input (a path from the root), one per line.
+fn golden_events(input: &str) -> Vec<String> {
+    let path = workspace_root().join(input.replace(".json", ".events.ndjson"));
+    std::fs::read_to_string(path)
+        .expect("golden events")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
