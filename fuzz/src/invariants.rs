@@ -35,8 +35,9 @@ pub const REQUIRED_FINDING_FIELDS: [&str; 9] = [
     "object.type",
 ];
 
-/// The values `dt.security.risk.level` may take.
-pub const LEVELS: [&str; 5] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE"];
+/// The values `dt.security.risk.level` may take (NOT_AVAILABLE: the vendor gave no usable
+/// severity, e.g. a Defender alert without one).
+pub const LEVELS: [&str; 6] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "NOT_AVAILABLE"];
 
 /// Field prefixes a scan event never carries (design.md §3).
 pub const NOT_ON_SCANS: [&str; 4] = [

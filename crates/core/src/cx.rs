@@ -506,6 +506,26 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// Whether an object is here (without reading it).
+    pub(crate) fn is_object(&self) -> bool {
+        matches!(self.value, Some(Value::Object(_)))
+    }
+
+    /// Whether an array is here (without reading it).
+    pub(crate) fn is_array(&self) -> bool {
+        matches!(self.value, Some(Value::Array(_)))
+    }
+
+    /// The value as compact JSON text, read as a whole (absent or null: `None`).
+    pub(crate) fn json_text(self) -> Result<Option<String>, Error> {
+        let Some(v) = self.present()? else {
+            return Ok(None);
+        };
+        self.cx.touch(v, Touch::Consumed);
+        // Serializing a parsed DOM cannot fail (string keys, finite numbers).
+        Ok(serde_json::to_string(v).ok())
+    }
+
     /// The value's JSON pointer relative to the record.
     pub(crate) fn pointer(&self) -> String {
         let mut out = path_to(self.cx.root, self.anchor).unwrap_or_default();

@@ -123,9 +123,10 @@ pub struct Warning {
 pub enum WarningCode {
     /// A severity or score outside the provider's documented range was clamped.
     SeverityOutOfRange,
-    /// A severity label the provider's table does not know; mapped to `NONE`.
+    /// A severity label the provider's table does not know; mapped to the table's fallback
+    /// level (`NONE`, or `NOT_AVAILABLE` for Defender alerts).
     SeverityUnknown,
-    /// No severity at all; mapped to `NONE` with score 0.
+    /// No severity at all; mapped to the table's fallback level with score 0.
     SeverityMissing,
     /// A timestamp was not RFC 3339 and had to be converted.
     TimestampNormalized,
@@ -146,6 +147,9 @@ pub enum WarningCode {
     NotAContentDigest,
     /// An identifier was missing and derived from other fields.
     IdDerived,
+    /// A JSON.NET `$ref` names no `$id` in its record (Defender alert entities); the
+    /// reference was read as absent.
+    DanglingRef,
 }
 
 impl WarningCode {
@@ -164,6 +168,7 @@ impl WarningCode {
             WarningCode::UnknownResourceType => "unknown-resource-type",
             WarningCode::NotAContentDigest => "not-a-content-digest",
             WarningCode::IdDerived => "id-derived",
+            WarningCode::DanglingRef => "dangling-ref",
         }
     }
 }
@@ -273,9 +278,8 @@ mod tests {
         ] {
             assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
         }
-        assert_eq!(
-            serde_json::to_value(WarningCode::NotAContentDigest).unwrap(),
-            WarningCode::NotAContentDigest.as_str()
-        );
+        for w in [WarningCode::NotAContentDigest, WarningCode::DanglingRef] {
+            assert_eq!(serde_json::to_value(w).unwrap(), w.as_str());
+        }
     }
 }

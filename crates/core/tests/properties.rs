@@ -76,10 +76,10 @@ fn templates() -> &'static [Template] {
                 (&o.outcomes[0].outcome, o.outcomes[0].provider.as_deref())
                 && *events > 0
             {
-                let provider = if p == "guardduty" {
-                    "guardduty"
-                } else {
-                    "defender-for-cloud"
+                let provider = match p {
+                    "guardduty" => "guardduty",
+                    "defender-alerts" => "defender-alerts",
+                    _ => "defender-for-cloud",
                 };
                 out.push(Template { provider, record });
             }
@@ -208,6 +208,21 @@ fn generate(t: &Template, e: &Edit, unique: usize) -> Json {
         if let Some(title) = &e.title {
             set(f, "title", json!(title));
         }
+    } else if t.provider == "defender-alerts" {
+        // The alert's own fields: the record, or `properties` in the ARM shape.
+        let o = r.as_object_mut().expect("object");
+        let arm = o.get("properties").is_some_and(Json::is_object);
+        let a = if arm {
+            o.get_mut("properties")
+                .and_then(Json::as_object_mut)
+                .expect("properties")
+        } else {
+            o
+        };
+        set(a, "systemAlertId", id);
+        if let Some(title) = &e.title {
+            set(a, "alertDisplayName", json!(title));
+        }
     } else {
         let o = r.as_object_mut().expect("object");
         set(o, "id", id);
@@ -327,7 +342,7 @@ proptest! {
     /// The shared invariants, one outcome per record at its pointer, and determinism.
     #[test]
     fn every_record_has_one_outcome_and_every_event_keeps_the_invariants(
-        batch in batch(), shape in shape(), options in options(), provider in prop::sample::select(vec!["auto", "guardduty", "defender-for-cloud"]),
+        batch in batch(), shape in shape(), options in options(), provider in prop::sample::select(vec!["auto", "guardduty", "defender-for-cloud", "defender-alerts"]),
     ) {
         let records: Vec<Json> = batch
             .iter()
@@ -472,7 +487,7 @@ fn fixed_regressions_keep_the_invariants() {
             continue;
         }
         let bytes = std::fs::read(&path).expect("regression input");
-        for provider in ["auto", "guardduty", "defender-for-cloud"] {
+        for provider in ["auto", "guardduty", "defender-for-cloud", "defender-alerts"] {
             invariants::run(provider, &bytes, &Options::new()).ok();
         }
     }

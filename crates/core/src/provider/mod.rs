@@ -10,11 +10,17 @@ use crate::output::SkipReason;
 use crate::severity::SeverityTable;
 
 pub(crate) mod defender;
+mod defender_alerts;
 mod example;
 pub(crate) mod guardduty;
 
-/// Every provider, in the order `auto` asks them.
-static REGISTRY: &[&dyn Provider] = &[&defender::DefenderForCloud, &guardduty::GuardDuty];
+/// Every provider, in the order `auto` asks them. Defender alerts come before
+/// `defender-for-cloud`, which also claims alerts (to skip them with a pointer here).
+static REGISTRY: &[&dyn Provider] = &[
+    &defender_alerts::DefenderAlerts,
+    &defender::DefenderForCloud,
+    &guardduty::GuardDuty,
+];
 
 /// What a provider declares about itself: the same data drives the docs, the tests, the
 /// WIT `providers` function and the demo's example list.
@@ -121,7 +127,7 @@ pub(crate) struct Slot {
 /// # Example
 /// ```
 /// let ids: Vec<&str> = secmap_core::providers().map(|p| p.id).collect();
-/// assert_eq!(ids, ["defender-for-cloud", "guardduty"]);
+/// assert_eq!(ids, ["defender-alerts", "defender-for-cloud", "guardduty"]);
 /// ```
 pub fn providers() -> impl Iterator<Item = &'static ProviderInfo> {
     REGISTRY.iter().map(|p| p.info())

@@ -211,7 +211,7 @@ fn classify(shape: &Shape<'_>) -> Class {
     } else if alert {
         Class::Skip(
             SkipReason::UnsupportedRecordType,
-            "security alerts are not mapped yet".into(),
+            "security alerts are mapped by provider `defender-alerts`: use provider `auto` or `defender-alerts`".into(),
         )
     } else if t == "microsoft.security/assessments" {
         Class::Skip(
