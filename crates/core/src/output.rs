@@ -150,6 +150,10 @@ pub enum WarningCode {
     /// A JSON.NET `$ref` names no `$id` in its record (Defender alert entities); the
     /// reference was read as absent.
     DanglingRef,
+    /// A record fanned out to more events than the fields they share (a Defender alert's
+    /// description, entities, extended properties) may be copied into (1 MiB per record):
+    /// the first events carry them, the others their finding identity, risk and object.
+    FieldsShared,
 }
 
 impl WarningCode {
@@ -169,6 +173,7 @@ impl WarningCode {
             WarningCode::NotAContentDigest => "not-a-content-digest",
             WarningCode::IdDerived => "id-derived",
             WarningCode::DanglingRef => "dangling-ref",
+            WarningCode::FieldsShared => "fields-shared",
         }
     }
 }
@@ -278,7 +283,11 @@ mod tests {
         ] {
             assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
         }
-        for w in [WarningCode::NotAContentDigest, WarningCode::DanglingRef] {
+        for w in [
+            WarningCode::NotAContentDigest,
+            WarningCode::DanglingRef,
+            WarningCode::FieldsShared,
+        ] {
             assert_eq!(serde_json::to_value(w).unwrap(), w.as_str());
         }
     }

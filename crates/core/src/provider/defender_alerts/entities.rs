@@ -39,14 +39,21 @@ impl<'a> Graph<'a> {
         let mut refs = Vec::new();
         g.walk(entities, true, &mut refs)?;
         g.walk(identifiers, false, &mut refs)?;
-        for (target, at) in refs {
-            if !g.ids.contains_key(target) {
-                cx.warn(
-                    WarningCode::DanglingRef,
-                    format!("`$ref` \"{target}\" names no `$id` in the alert; left out"),
-                    &at,
-                );
-            }
+        // One warning per record: locating a value costs a walk of the record, so a warning
+        // per dangling `$ref` would make a record of many quadratic.
+        let mut dangling = refs.iter().filter(|(t, _)| !g.ids.contains_key(t));
+        if let Some((target, at)) = dangling.next() {
+            let more = dangling.count();
+            let others = match more {
+                0 => String::new(),
+                1 => " (and 1 more)".into(),
+                n => format!(" (and {n} more)"),
+            };
+            cx.warn(
+                WarningCode::DanglingRef,
+                format!("`$ref` \"{target}\" names no `$id` in the alert{others}; read as absent"),
+                at,
+            );
         }
         Ok(g)
     }

@@ -30,7 +30,11 @@ pub(super) static FIELDS: &[FieldRule] = &[
         "constant",
         "`Microsoft Defender for Cloud` [DT-doc: provider filter for Defender detection findings]",
     ),
-    rule("product.vendor", "constant", "`Microsoft` (`/VendorName`)"),
+    rule(
+        "product.vendor",
+        "constant",
+        "`Microsoft`, as every alert's `VendorName` says",
+    ),
     rule(
         "product.name",
         "constant",

@@ -2,6 +2,8 @@
 //! §4.2), in the order an ingest pipeline reads: shape, alert fields, derived fields from
 //! the entity graph, one event per object.
 
+use std::collections::HashSet;
+
 use super::azure::ArmId;
 use super::entities::{Graph, only};
 use super::input::Alert;
@@ -87,26 +89,42 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     let resources = affected(cx, &alert, &graph)?;
     let facts = Facts::read(&graph)?;
 
+    let copies = copies_of_shared(shared_len(&alert, &facts), resources.len());
+    if copies < resources.len() {
+        cx.warn(
+            WarningCode::FieldsShared,
+            format!(
+                "the alert's own fields are on the first {copies} of {} events only: a copy on \
+                 each would exceed {SHARED_PER_RECORD} bytes",
+                resources.len()
+            ),
+            &alert.resource_identifiers,
+        );
+    }
+    let container_object = facts.container.is_some() && resources.len() == 1;
     let events = resources
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let mut e = Event::new(EventType::DetectionFinding, producer, cx.now);
-            let container_object = facts.container.is_some() && resources.len() == 1;
             object(&mut e, r, &facts, container_object);
-            finding(&mut e, &alert, alert_type, finding_id, &time, &risk);
+            let shared = i < copies;
+            finding(&mut e, &alert, alert_type, finding_id, &time, &risk, shared);
             azure(&mut e, r);
-            kubernetes(&mut e, &facts);
-            e.opt("host.name", facts.host);
-            actor(&mut e, &facts);
-            e.opt(
-                "threat.attack.technique.ids",
-                Some(alert.techniques.clone()),
-            );
-            e.opt(
-                "threat.attack.subtechnique.ids",
-                Some(alert.sub_techniques.clone()),
-            );
-            vendor(&mut e, &alert);
+            if shared {
+                kubernetes(&mut e, &facts);
+                e.opt("host.name", facts.host);
+                actor(&mut e, &facts);
+                e.opt(
+                    "threat.attack.technique.ids",
+                    Some(alert.techniques.clone()),
+                );
+                e.opt(
+                    "threat.attack.subtechnique.ids",
+                    Some(alert.sub_techniques.clone()),
+                );
+                vendor(&mut e, &alert);
+            }
             e
         })
         .collect();
@@ -151,6 +169,54 @@ fn read<'a>(shape: &Shape<'_>, cx: &'a Cx<'a>) -> Result<Alert<'a>, Error> {
     }
 }
 
+/// Most bytes of the alert's own fields one record copies into its events: the events of
+/// an alert share them, and an alert naming many resources (one in every sample) would
+/// otherwise copy them once per resource, output quadratic in the input. The same budget
+/// as `event.original_content`'s.
+const SHARED_PER_RECORD: usize = crate::run::ORIGINAL_CONTENT_PER_RECORD;
+
+/// How many of `events` carry the shared fields of `len` bytes: all within the budget,
+/// else as many as fit, and at least the first.
+fn copies_of_shared(len: usize, events: usize) -> usize {
+    if len.saturating_mul(events) <= SHARED_PER_RECORD {
+        events
+    } else {
+        (SHARED_PER_RECORD / len.max(1)).clamp(1, events)
+    }
+}
+
+/// The bytes of the fields every event of the alert would repeat (beyond the finding's
+/// identity and risk, which each event needs).
+fn shared_len(a: &Alert<'_>, f: &Facts<'_>) -> usize {
+    let strs = [
+        a.description,
+        a.status,
+        a.alert_uri,
+        a.intent,
+        a.product_component,
+        a.product_name,
+        a.compromised_entity,
+        a.correlation_key,
+        a.extended_properties.as_deref(),
+        f.cluster_name,
+        f.namespace,
+        f.pod,
+        f.workload.as_ref().map(|w| w.0),
+        f.container.as_ref().map(|c| c.name),
+        f.container.as_ref().and_then(|c| c.image),
+        f.host,
+        f.country,
+        f.city,
+    ];
+    let lists = [&a.remediation, &a.techniques, &a.sub_techniques, &f.ips];
+    strs.iter().flatten().map(|s| s.len()).sum::<usize>()
+        + lists
+            .iter()
+            .flat_map(|l| l.iter())
+            .map(|s| s.len() + 3)
+            .sum::<usize>()
+}
+
 /// One affected Azure resource.
 struct Resource<'a> {
     id: &'a str,
@@ -171,6 +237,7 @@ fn affected<'a>(
     // Read even when the identifiers name the resource: it repeats one of them.
     let top = alert.azure_resource_id.text()?;
     let mut resources: Vec<Resource<'a>> = Vec::new();
+    let mut seen = HashSet::new();
     let mut aad_tenant = None;
     for item in alert.resource_identifiers.items()? {
         let Some(r) = graph.resolve(item)? else {
@@ -182,7 +249,7 @@ fn affected<'a>(
             let Some(id) = at.text()? else {
                 continue;
             };
-            if !resources.iter().any(|o| o.id.eq_ignore_ascii_case(id)) {
+            if seen.insert(id.to_ascii_lowercase()) {
                 resources.push(Resource {
                     id,
                     tenant: r.get("azureResourceTenantId").text()?,
@@ -301,9 +368,10 @@ impl<'a> Facts<'a> {
         }
         f.host = only(hosts);
         let ips: Vec<Node<'a>> = g.of_type("ip").collect();
+        let mut seen = HashSet::new();
         for ip in &ips {
             if let Some(a) = ip.get("address").text()?
-                && !f.ips.iter().any(|x| x == a)
+                && seen.insert(a)
             {
                 f.ips.push(a.to_owned());
             }
@@ -362,15 +430,27 @@ fn object(e: &mut Event, r: &Resource<'_>, f: &Facts<'_>, container_object: bool
     e.put("object.name", arm.name.unwrap_or(r.id));
 }
 
-fn finding(e: &mut Event, a: &Alert<'_>, alert_type: &str, id: &str, time: &str, risk: &Risk) {
+/// The finding fields; the alert's descriptive ones only with `shared` (see
+/// [`copies_of_shared`]).
+fn finding(
+    e: &mut Event,
+    a: &Alert<'_>,
+    alert_type: &str,
+    id: &str,
+    time: &str,
+    risk: &Risk,
+    shared: bool,
+) {
     e.put("finding.id", id);
     e.put("finding.type", alert_type);
     e.put("finding.title", a.display_name.unwrap_or(alert_type));
-    e.opt("finding.description", a.description);
-    e.opt(
-        "finding.remediation",
-        (!a.remediation.is_empty()).then(|| a.remediation.join("\n")),
-    );
+    if shared {
+        e.opt("finding.description", a.description);
+        e.opt(
+            "finding.remediation",
+            (!a.remediation.is_empty()).then(|| a.remediation.join("\n")),
+        );
+    }
     e.put("finding.time.created", time);
     // Always set on findings (design §3): the vendor's label, else the level.
     e.put(
@@ -380,8 +460,10 @@ fn finding(e: &mut Event, a: &Alert<'_>, alert_type: &str, id: &str, time: &str,
             .filter(|l| !l.is_empty())
             .unwrap_or(risk.level.as_str()),
     );
-    e.opt("finding.status", a.status);
-    e.opt("finding.url", a.alert_uri);
+    if shared {
+        e.opt("finding.status", a.status);
+        e.opt("finding.url", a.alert_uri);
+    }
     e.put_static("dt.security.risk.level", risk.level.as_str());
     e.put("dt.security.risk.score", risk.score);
 }
@@ -442,4 +524,105 @@ fn vendor(e: &mut Event, a: &Alert<'_>) {
         "defender.alert.extended_properties",
         a.extended_properties.clone(),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SHARED_PER_RECORD, copies_of_shared};
+    use crate::{Options, Output, WarningCode, transform};
+
+    const RG: &str =
+        "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines";
+
+    /// One PascalCase alert with the given entities and resource identifiers.
+    fn alert(entities: &str, identifiers: &str, description: &str) -> Output {
+        let payload = format!(
+            r#"{{"AlertType":"VM_Test","SystemAlertId":"a1","Severity":"High",
+              "TimeGenerated":"2026-11-28T00:00:00Z","Description":"{description}",
+              "Entities":[{entities}],"ResourceIdentifiers":[{identifiers}]}}"#
+        );
+        transform("defender-alerts", payload.as_bytes(), &Options::new()).unwrap()
+    }
+
+    fn resource(i: usize) -> String {
+        format!(r#"{{"Type":"AzureResource","AzureResourceId":"{RG}/vm{i}"}}"#)
+    }
+
+    #[test]
+    fn shared_fields_stay_within_the_record_budget() {
+        assert_eq!(copies_of_shared(100, 3), 3);
+        assert_eq!(copies_of_shared(SHARED_PER_RECORD, 1), 1);
+        assert_eq!(copies_of_shared(SHARED_PER_RECORD / 2, 3), 2);
+        assert_eq!(copies_of_shared(2 * SHARED_PER_RECORD, 3), 1);
+        assert_eq!(copies_of_shared(0, 5), 5);
+
+        let long = "x".repeat(400 * 1024);
+        let ids: Vec<String> = (0..4).map(resource).collect();
+        let out = alert("", &ids.join(","), &long);
+        assert_eq!(out.events.len(), 4);
+        let described: Vec<bool> = out
+            .events
+            .iter()
+            .map(|e| e.get("finding.description").is_some())
+            .collect();
+        assert_eq!(described, [true, true, false, false]);
+        // Every event keeps what a finding needs.
+        for e in &out.events {
+            assert_eq!(e.get_str("finding.title"), Some("VM_Test"));
+            assert_eq!(e.get_str("dt.security.risk.level"), Some("HIGH"));
+        }
+        // (and the description, over maxStringBytes, is cut on the events that carry it)
+        let shared: Vec<_> = out
+            .warnings
+            .iter()
+            .filter(|w| w.code == WarningCode::FieldsShared)
+            .collect();
+        assert_eq!(shared.len(), 1);
+        assert_eq!(shared[0].pointer, "/ResourceIdentifiers");
+    }
+
+    #[test]
+    fn many_entities_refs_and_resources_map_in_linear_time() {
+        // 20,000 addresses (each referenced once more), 20,000 dangling refs and 2,000
+        // identifiers naming 1,000 resources: a quadratic step would take minutes.
+        let n = 20_000;
+        let mut entities: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"$id":"{i}","Address":"10.0.{}.{}","Type":"ip"}}"#,
+                    i / 256,
+                    i % 256
+                )
+            })
+            .collect();
+        entities.extend((0..n).map(|i| format!(r#"{{"$ref":"{i}"}}"#)));
+        entities.extend((0..n).map(|i| format!(r#"{{"$ref":"x{i}"}}"#)));
+        let ids: Vec<String> = (0..2_000).map(|i| resource(i % 1_000)).collect();
+        let start = std::time::Instant::now();
+        let out = alert(&entities.join(","), &ids.join(","), "d");
+        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+        assert_eq!(out.events.len(), 1_000);
+        let dangling: Vec<_> = out
+            .warnings
+            .iter()
+            .filter(|w| w.code == WarningCode::DanglingRef)
+            .collect();
+        assert_eq!(dangling.len(), 1);
+        assert!(
+            dangling[0].message.contains("and 19999 more"),
+            "{}",
+            dangling[0].message
+        );
+        match out.events[0].get("actor.ips") {
+            Some(crate::Value::StrList(ips)) => assert_eq!(ips.len(), n),
+            other => panic!("{other:?}"),
+        }
+        // The address list is shared within the record's budget, not copied 1,000 times.
+        let carrying = out
+            .events
+            .iter()
+            .filter(|e| e.get("actor.ips").is_some())
+            .count();
+        assert!(carrying < 20, "{carrying}");
+    }
 }

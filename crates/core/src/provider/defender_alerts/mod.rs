@@ -28,7 +28,9 @@ static INFO: ProviderInfo = ProviderInfo {
               alerts API shape. One DETECTION_FINDING per alert and affected Azure resource: \
               the resource as the object, or the container when the alert names exactly one, \
               with `azure.*`, `k8s.*`, `container.*`, `actor.ips` and MITRE technique ids from \
-              the alert's JSON.NET entity graph. Dismissed and Resolved alerts are skipped.",
+              the alert's JSON.NET entity graph. Dismissed and Resolved alerts are skipped. The \
+              events of one alert copy its descriptive fields within 1 MiB per record \
+              (warning `fields-shared` beyond).",
     event_types: &[EventType::DetectionFinding],
     severity: &severity::TABLE,
     #[cfg(feature = "docs")]
