@@ -48,7 +48,8 @@ impl<'a> Alert<'a> {
         let ext = at.get("extendedProperties");
         let (extended_properties, ext_component) = if ext.is_object() {
             let component = ext.get("productComponentName").text()?;
-            (ext.json_text()?, component)
+            // An empty map says nothing.
+            (ext.json_text()?.filter(|t| t != "{}"), component)
         } else {
             // Log Analytics keeps the map as a JSON string: pass it on as is.
             (ext.text()?.map(str::to_owned), None)

@@ -43,6 +43,8 @@ fn is_alert_type(t: &str) -> bool {
 
 pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<Mapped, Error> {
     let alert = read(shape, cx)?;
+    // A dismissed or resolved alert is no longer a detection to act on (§4.5, as `design.md`
+    // skips resolved Defender records); its earlier export already produced the event.
     if let Some(status) = alert.status
         && ["Dismissed", "Resolved"]
             .iter()
