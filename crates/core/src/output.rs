@@ -86,6 +86,11 @@ pub enum SkipReason {
     UnsupportedRecordType,
     /// A provider-generated sample finding, skipped by option.
     SampleFinding,
+    /// A finding of a type secmap does not map (e.g. a Security Hub `Types[0]` outside the
+    /// documented routing table).
+    UnsupportedFindingType,
+    /// A finding on a resource type secmap does not map.
+    UnsupportedResourceType,
 }
 
 impl SkipReason {
@@ -97,6 +102,8 @@ impl SkipReason {
             SkipReason::NotApplicable => "not-applicable",
             SkipReason::UnsupportedRecordType => "unsupported-record-type",
             SkipReason::SampleFinding => "sample-finding",
+            SkipReason::UnsupportedFindingType => "unsupported-finding-type",
+            SkipReason::UnsupportedResourceType => "unsupported-resource-type",
         }
     }
 }
@@ -146,6 +153,16 @@ pub enum WarningCode {
     NotAContentDigest,
     /// An identifier was missing and derived from other fields.
     IdDerived,
+    /// A vendor score outside the band of the vendor's label: the label's fixed score was
+    /// used instead (the label is authoritative).
+    ScoreOutsideBand,
+    /// A vulnerability without vulnerable packages: one event without `component.*`.
+    NoPackage,
+    /// An optional field the mapping reads was missing; its target fields are left out.
+    FieldMissing,
+    /// One finding of a record holding several (an EventBridge event's `detail.findings`)
+    /// was skipped while others were mapped; the message says why.
+    FindingSkipped,
 }
 
 impl WarningCode {
@@ -164,6 +181,10 @@ impl WarningCode {
             WarningCode::UnknownResourceType => "unknown-resource-type",
             WarningCode::NotAContentDigest => "not-a-content-digest",
             WarningCode::IdDerived => "id-derived",
+            WarningCode::ScoreOutsideBand => "score-outside-band",
+            WarningCode::NoPackage => "no-package",
+            WarningCode::FieldMissing => "field-missing",
+            WarningCode::FindingSkipped => "finding-skipped",
         }
     }
 }
@@ -270,6 +291,8 @@ mod tests {
             SkipReason::NotApplicable,
             SkipReason::UnsupportedRecordType,
             SkipReason::SampleFinding,
+            SkipReason::UnsupportedFindingType,
+            SkipReason::UnsupportedResourceType,
         ] {
             assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
         }

@@ -12,9 +12,14 @@ use crate::severity::SeverityTable;
 pub(crate) mod defender;
 mod example;
 pub(crate) mod guardduty;
+pub(crate) mod security_hub;
 
 /// Every provider, in the order `auto` asks them.
-static REGISTRY: &[&dyn Provider] = &[&defender::DefenderForCloud, &guardduty::GuardDuty];
+static REGISTRY: &[&dyn Provider] = &[
+    &defender::DefenderForCloud,
+    &guardduty::GuardDuty,
+    &security_hub::SecurityHub,
+];
 
 /// What a provider declares about itself: the same data drives the docs, the tests, the
 /// WIT `providers` function and the demo's example list.
@@ -100,6 +105,13 @@ pub(crate) trait Provider: Sync {
     /// `slots` holds, per record in input order, the provider that mapped it and its events.
     fn finish(&self, _slots: &mut [Slot], _now: Option<&str>) {}
 
+    /// Event fields that tell apart the sibling events of one finding on one object (one
+    /// per vulnerable package, say): added to the name of their `event.id`. None by default,
+    /// so the ids of providers that need none never change.
+    fn id_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     fn producer(&self) -> Producer {
         let info = self.info();
         Producer {
@@ -121,7 +133,7 @@ pub(crate) struct Slot {
 /// # Example
 /// ```
 /// let ids: Vec<&str> = secmap_core::providers().map(|p| p.id).collect();
-/// assert_eq!(ids, ["defender-for-cloud", "guardduty"]);
+/// assert_eq!(ids, ["defender-for-cloud", "guardduty", "security-hub"]);
 /// ```
 pub fn providers() -> impl Iterator<Item = &'static ProviderInfo> {
     REGISTRY.iter().map(|p| p.info())
@@ -196,6 +208,10 @@ pub(crate) struct Shape<'a> {
     pub arn: Option<&'a str>,
     pub has_resource: bool,
     pub has_severity: bool,
+    /// `SchemaVersion` and `ProductArn`: an ASFF finding (Security Hub).
+    pub asff: bool,
+    /// `class_uid` and `finding_info`: an OCSF finding (Security Hub V2).
+    pub ocsf: bool,
 }
 
 impl<'a> Shape<'a> {
@@ -214,6 +230,8 @@ impl<'a> Shape<'a> {
             arn: str_of("arn").or_else(|| str_of("Arn")),
             has_resource: get("resource").is_some() || get("Resource").is_some(),
             has_severity: get("severity").is_some() || get("Severity").is_some(),
+            asff: get("SchemaVersion").is_some() && get("ProductArn").is_some(),
+            ocsf: get("class_uid").is_some() && get("finding_info").is_some(),
         }
     }
 
