@@ -64,10 +64,12 @@ pub(super) fn read<'a>(
     let Some(kind) = first_type.and_then(route) else {
         return Ok(Read::Skipped(
             SkipReason::UnsupportedFindingType,
-            format!(
-                "Types[0] `{}` is not a vulnerability, detection or compliance type",
-                first_type.unwrap_or_default()
-            ),
+            match first_type {
+                Some(t) => {
+                    format!("Types[0] `{t}` is not a vulnerability, detection or compliance type")
+                }
+                None => "the finding has no Types".to_owned(),
+            },
         ));
     };
     let sample = f.get("Sample").opt_bool()? == Some(true);
@@ -99,7 +101,8 @@ pub(super) fn read<'a>(
     let (risk, severity) = severity::asff(label, normalized, score);
     let severity_node = match &risk.warning {
         Some((WarningCode::ScoreOutsideBand, _)) => score_node,
-        _ if label.is_some() => sev.get("Label"),
+        Some((WarningCode::SeverityOutOfRange, _)) => sev.get("Normalized"),
+        Some((WarningCode::SeverityUnknown, _)) => sev.get("Label"),
         _ => sev,
     };
 

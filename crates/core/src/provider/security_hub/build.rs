@@ -30,32 +30,27 @@ pub(super) fn events(
         Kind::Detection => EventType::DetectionFinding,
         Kind::Vulnerability => EventType::VulnerabilityFinding,
     };
+    if f.kind == Kind::Vulnerability {
+        warn_gaps(f, cx);
+    }
     let mut out = Vec::new();
-    for r in &f.resources {
+    let mut seen = std::collections::HashSet::with_capacity(f.resources.len());
+    // A resource listed twice is one object: two events with one `event.id` would be one
+    // too many.
+    for r in f
+        .resources
+        .iter()
+        .filter(|r| seen.insert((r.id, r.object_type.as_str())))
+    {
         if f.kind != Kind::Vulnerability {
             out.push(event(f, r, kind, producer, cx, None));
             continue;
         }
         if f.vulnerabilities.is_empty() {
-            cx.warn(
-                WarningCode::FieldMissing,
-                format!("vulnerability finding `{}` lists no vulnerability", f.id),
-                &f.node,
-            );
             out.push(event(f, r, kind, producer, cx, None));
         }
         for v in &f.vulnerabilities {
             if v.packages.is_empty() {
-                if let Some(node) = &v.node {
-                    cx.warn(
-                        WarningCode::NoPackage,
-                        format!(
-                            "vulnerability `{}` lists no vulnerable package: one event without component.*",
-                            v.id.unwrap_or_default()
-                        ),
-                        node,
-                    );
-                }
                 out.push(event(f, r, kind, producer, cx, Some((v, None))));
             }
             for p in &v.packages {
@@ -64,6 +59,29 @@ pub(super) fn events(
         }
     }
     Ok(out)
+}
+
+/// Warnings about a vulnerability finding's gaps, once per finding (not per resource).
+fn warn_gaps(f: &Finding<'_>, cx: &Cx<'_>) {
+    if f.vulnerabilities.is_empty() {
+        cx.warn(
+            WarningCode::FieldMissing,
+            format!("vulnerability finding `{}` lists no vulnerability", f.id),
+            &f.node,
+        );
+    }
+    for v in f.vulnerabilities.iter().filter(|v| v.packages.is_empty()) {
+        if let Some(node) = &v.node {
+            cx.warn(
+                WarningCode::NoPackage,
+                format!(
+                    "vulnerability `{}` lists no vulnerable package: one event without component.*",
+                    v.id.unwrap_or_default()
+                ),
+                node,
+            );
+        }
+    }
 }
 
 fn event(

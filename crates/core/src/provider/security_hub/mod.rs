@@ -99,8 +99,15 @@ impl Provider for SecurityHub {
     }
 
     fn id_fields(&self) -> &'static [&'static str] {
-        // Sibling events of one vulnerability finding on one resource differ only here.
-        &["vulnerability.id", "component.name", "component.version"]
+        // Sibling events of one finding differ here: resources of different types may
+        // share an id (an access key and the role using it, both named by the key id), and
+        // one vulnerability finding on one resource gives an event per package.
+        &[
+            "object.type",
+            "vulnerability.id",
+            "component.name",
+            "component.version",
+        ]
     }
 }
 
@@ -167,16 +174,19 @@ fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<Mapped, Err
         }
     }
     if events.is_empty() {
-        let (_, _, (reason, first)) = skipped.remove(0);
-        return Ok(Mapped::Skipped(
-            reason,
-            if skipped.is_empty() {
-                first
-            } else {
-                let rest: Vec<String> = skipped.iter().map(|(_, _, (_, m))| m.clone()).collect();
-                format!("{first}; {}", rest.join("; "))
-            },
-        ));
+        // Every finding skipped: the record takes the first one's reason; the message
+        // names each finding with its own.
+        let reason = skipped[0].2.0;
+        let message = if skipped.len() == 1 {
+            skipped.remove(0).2.1
+        } else {
+            skipped
+                .iter()
+                .map(|(i, _, (r, m))| format!("finding {i} ({}): {m}", r.as_str()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        return Ok(Mapped::Skipped(reason, message));
     }
     for (i, node, (reason, message)) in skipped {
         cx.warn(
@@ -188,15 +198,17 @@ fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<Mapped, Err
     Ok(Mapped::Events(events))
 }
 
+/// The events of one finding, or why it is skipped.
+type FindingOutcome = Result<Vec<Event>, (SkipReason, String)>;
+
 /// One finding: its events, or why it is skipped.
-#[allow(clippy::type_complexity)]
 fn one<'a>(
     f: Node<'a>,
     format: Format,
     cx: &'a Cx<'a>,
     region: Option<&'a str>,
     producer: Producer,
-) -> Result<Result<Vec<Event>, (SkipReason, String)>, Error> {
+) -> Result<FindingOutcome, Error> {
     let read = match format {
         Format::Asff => asff::read(f, cx, region)?,
         Format::Ocsf => ocsf::read(f, cx)?,

@@ -122,7 +122,7 @@ fn name<'a>(r: Node<'a>, details: Node<'a>) -> Result<Option<&'a str>, Error> {
     }
     for (_, block) in details.entries()? {
         for key in NAME_KEYS {
-            if let Some(n) = block.get(*key).text()? {
+            if let Some(n) = block.get(key).text()? {
                 return Ok(Some(n));
             }
         }
