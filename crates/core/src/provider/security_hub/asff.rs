@@ -5,7 +5,7 @@
 
 use super::model::{
     Compliance, Cvss, Finding, Kind, Package, Read, Vendor, Vulnerability, availability,
-    package_version,
+    package_version, required_id,
 };
 use super::{resource, severity};
 use crate::cx::{Cx, Node};
@@ -51,7 +51,7 @@ pub(super) fn read<'a>(
     cx: &'a Cx<'a>,
     env_region: Option<&'a str>,
 ) -> Result<Read<'a>, Error> {
-    let id = f.get("Id").str()?;
+    let id = required_id(f.get("Id"), cx)?;
     let types = f.get("Types").strs()?;
     let record_state = f.get("RecordState").text()?;
     if record_state.is_some_and(|s| s.eq_ignore_ascii_case("ARCHIVED")) {
@@ -111,7 +111,7 @@ pub(super) fn read<'a>(
         .get("Resources")
         .items()?
         .into_iter()
-        .map(|r| resource::asff(r, region))
+        .map(|r| resource::asff(r, region, cx))
         .collect::<Result<Vec<_>, _>>()?;
     let generator_id = f.get("GeneratorId").text()?;
     let compliance = match kind {

@@ -2,7 +2,8 @@
 //! (`asff.rs`) and OCSF (`ocsf.rs`) are both read into this model, and `build.rs` turns it
 //! into events. The fields follow next-providers.md §2.4 (ASFF and OCSF V2 columns).
 
-use crate::cx::Node;
+use crate::cx::{Cx, Node};
+use crate::error::{Error, ErrorCode};
 use crate::severity::Risk;
 
 /// The event type a finding routes to (§2.2 for ASFF `Types[0]`, §2.7 for OCSF `class_uid`).
@@ -115,6 +116,16 @@ pub(super) struct Vendor<'a> {
     pub class_name: Option<&'a str>,
     pub activity_name: Option<&'a str>,
     pub sample: bool,
+}
+
+/// A required identifier: present, a string, and not empty (an empty id would make an
+/// event without identity).
+pub(super) fn required_id<'a>(n: Node<'a>, cx: &Cx<'_>) -> Result<&'a str, Error> {
+    let id = n.str()?;
+    if id.trim().is_empty() {
+        return Err(cx.error_at(ErrorCode::InvalidValue, "empty identifier", &n));
+    }
+    Ok(id)
 }
 
 /// `AVAILABLE` / `NOT_AVAILABLE` from ASFF's `YES`/`PARTIAL`/`NO` (design.md, the rule

@@ -6,7 +6,7 @@
 
 use super::model::{
     Compliance, Cvss, Finding, Kind, Package, Read, Resource, Vendor, Vulnerability,
-    package_version,
+    package_version, required_id,
 };
 use super::{resource, severity};
 use crate::cx::{Cx, Node};
@@ -27,7 +27,7 @@ const OVER_STATUSES: &[(f64, &str)] = &[(4.0, "Resolved"), (5.0, "Archived")];
 
 pub(super) fn read<'a>(f: Node<'a>, cx: &'a Cx<'a>) -> Result<Read<'a>, Error> {
     let info = f.get("finding_info");
-    let id = info.get("uid").str()?;
+    let id = required_id(info.get("uid"), cx)?;
     let class_uid = f.get("class_uid").opt_num()?;
     let class_name = f.get("class_name").text()?;
     let activity_id = f.get("activity_id").opt_num()?;

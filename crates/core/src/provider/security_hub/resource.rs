@@ -1,8 +1,8 @@
 //! The objects of a Security Hub finding: ASFF `Resources[]` entries (OCSF `resources[]`
 //! in `ocsf.rs`), with their Dynatrace object type and `aws.*` fields.
 
-use super::model::{Image, Resource};
-use crate::cx::Node;
+use super::model::{Image, Resource, required_id};
+use crate::cx::{Cx, Node};
 use crate::error::Error;
 
 /// ASFF resource type → CloudFormation resource type (`aws.resource.type`, the Semantic
@@ -85,8 +85,9 @@ pub(super) fn cloudformation_type(asff_type: &str) -> Option<&'static str> {
 pub(super) fn asff<'a>(
     r: Node<'a>,
     finding_region: Option<&'a str>,
+    cx: &Cx<'_>,
 ) -> Result<Resource<'a>, Error> {
-    let id = r.get("Id").str()?;
+    let id = required_id(r.get("Id"), cx)?;
     let rtype = r.get("Type").text()?.unwrap_or("Other");
     let region = r.get("Region").text()?.or(finding_region);
     let details = r.get("Details");
