@@ -16,7 +16,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
     rule(
         "event.id",
         "derived",
-        "UUIDv5 over provider, finding.id, object.id, finding.time.created, vulnerability.id, component.name, component.version",
+        "UUIDv5 over provider, finding.id, object.id, finding.time.created, object.type, vulnerability.id, component.name, component.version",
     ),
     rule("event.kind", "constant", "`SECURITY_EVENT`"),
     rule(
