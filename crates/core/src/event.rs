@@ -63,6 +63,8 @@ pub enum EventType {
     VulnerabilityScan,
     /// An alert or detection.
     DetectionFinding,
+    /// The result of one compliance check (control) on one object.
+    ComplianceFinding,
 }
 
 impl EventType {
@@ -72,6 +74,7 @@ impl EventType {
             EventType::VulnerabilityFinding => "VULNERABILITY_FINDING",
             EventType::VulnerabilityScan => "VULNERABILITY_SCAN",
             EventType::DetectionFinding => "DETECTION_FINDING",
+            EventType::ComplianceFinding => "COMPLIANCE_FINDING",
         }
     }
 
@@ -81,6 +84,7 @@ impl EventType {
             EventType::VulnerabilityFinding => "Vulnerability finding event",
             EventType::VulnerabilityScan => "Vulnerability scan event",
             EventType::DetectionFinding => "Detection finding event",
+            EventType::ComplianceFinding => "Compliance finding event",
         }
     }
 
@@ -94,6 +98,7 @@ impl EventType {
             "VULNERABILITY_FINDING" => EventType::VulnerabilityFinding,
             "VULNERABILITY_SCAN" => EventType::VulnerabilityScan,
             "DETECTION_FINDING" => EventType::DetectionFinding,
+            "COMPLIANCE_FINDING" => EventType::ComplianceFinding,
             _ => return None,
         })
     }

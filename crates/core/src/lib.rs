@@ -150,7 +150,7 @@ mod tests {
         assert_eq!(e.code(), ErrorCode::UnknownProvider);
         assert_eq!(
             e.message(),
-            "unknown provider `inspector`; known: auto, defender-alerts, defender-for-cloud, guardduty"
+            "unknown provider `inspector`; known: auto, defender-alerts, defender-for-cloud, guardduty, security-hub"
         );
     }
 

@@ -86,6 +86,11 @@ pub enum SkipReason {
     UnsupportedRecordType,
     /// A provider-generated sample finding, skipped by option.
     SampleFinding,
+    /// A finding of a type secmap does not map (e.g. a Security Hub `Types[0]` outside the
+    /// documented routing table).
+    UnsupportedFindingType,
+    /// A finding on a resource type secmap does not map.
+    UnsupportedResourceType,
 }
 
 impl SkipReason {
@@ -97,6 +102,8 @@ impl SkipReason {
             SkipReason::NotApplicable => "not-applicable",
             SkipReason::UnsupportedRecordType => "unsupported-record-type",
             SkipReason::SampleFinding => "sample-finding",
+            SkipReason::UnsupportedFindingType => "unsupported-finding-type",
+            SkipReason::UnsupportedResourceType => "unsupported-resource-type",
         }
     }
 }
@@ -154,6 +161,16 @@ pub enum WarningCode {
     /// description, entities, extended properties) may be copied into (1 MiB per record):
     /// the first events carry them, the others their finding identity, risk and object.
     FieldsShared,
+    /// A vendor score outside the band of the vendor's label: the label's fixed score was
+    /// used instead (the label is authoritative).
+    ScoreOutsideBand,
+    /// A vulnerability without vulnerable packages: one event without `component.*`.
+    NoPackage,
+    /// An optional field the mapping reads was missing; its target fields are left out.
+    FieldMissing,
+    /// One finding of a record holding several (an EventBridge event's `detail.findings`)
+    /// was skipped while others were mapped; the message says why.
+    FindingSkipped,
 }
 
 impl WarningCode {
@@ -174,6 +191,10 @@ impl WarningCode {
             WarningCode::IdDerived => "id-derived",
             WarningCode::DanglingRef => "dangling-ref",
             WarningCode::FieldsShared => "fields-shared",
+            WarningCode::ScoreOutsideBand => "score-outside-band",
+            WarningCode::NoPackage => "no-package",
+            WarningCode::FieldMissing => "field-missing",
+            WarningCode::FindingSkipped => "finding-skipped",
         }
     }
 }
@@ -280,6 +301,8 @@ mod tests {
             SkipReason::NotApplicable,
             SkipReason::UnsupportedRecordType,
             SkipReason::SampleFinding,
+            SkipReason::UnsupportedFindingType,
+            SkipReason::UnsupportedResourceType,
         ] {
             assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
         }

@@ -199,7 +199,8 @@ impl<'o> Run<'o> {
             }
             for mut e in slot.events {
                 let provider = slot.provider.unwrap_or("");
-                e.set_id(event_id(&e, provider));
+                let extra = provider::by_id(provider).map_or(&[][..], |p| p.id_fields());
+                e.set_id(event_id(&e, provider, extra));
                 cap_strings(&mut e, max_string, outcome, &mut self.warnings);
                 events.push(e);
             }
@@ -250,16 +251,22 @@ fn provider_ids(slots: &[Slot]) -> Vec<&'static str> {
 }
 
 /// A content-derived event id: retries and replays of the same finding get the same id.
-fn event_id(e: &crate::event::Event, provider: &str) -> String {
+/// `extra`: the provider's [`id_fields`](provider::Provider::id_fields), appended only
+/// when it has some, so that other providers' ids stay as they were.
+fn event_id(e: &crate::event::Event, provider: &str, extra: &[&str]) -> String {
     let get = |k| e.get_str(k).unwrap_or("");
     match e.event_type() {
         Some(EventType::VulnerabilityScan) => ids::name_based(&[provider, "scan", get("scan.id")]),
-        _ => ids::name_based(&[
-            provider,
-            get("finding.id"),
-            get("object.id"),
-            get("finding.time.created"),
-        ]),
+        _ => {
+            let mut parts = vec![
+                provider,
+                get("finding.id"),
+                get("object.id"),
+                get("finding.time.created"),
+            ];
+            parts.extend(extra.iter().map(|k| get(k)));
+            ids::name_based(&parts)
+        }
     }
 }
 

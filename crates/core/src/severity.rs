@@ -120,6 +120,23 @@ pub const DYNATRACE_BANDS: &[Band] = &[
     },
 ];
 
+/// The level of a 0–10 score on Dynatrace's scale; `None` outside 0–10.
+pub(crate) fn dynatrace_band(score: f64) -> Option<Level> {
+    if !(0.0..=10.0).contains(&score) {
+        return None;
+    }
+    DYNATRACE_BANDS
+        .iter()
+        .find(|b| {
+            if b.inclusive {
+                score >= b.min
+            } else {
+                score > b.min
+            }
+        })
+        .map(|b| b.level)
+}
+
 /// A normalized risk: what goes into `dt.security.risk.level` and `.score`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Risk {
@@ -227,6 +244,36 @@ impl SeverityTable {
             score,
             warning,
         }
+    }
+
+    /// The score for a level taken from a vendor label, given the vendor's own 0–10 score:
+    /// the vendor score when it lies in the level's band of Dynatrace's scale, else the
+    /// level's fixed score with a `score-outside-band` warning (the label is authoritative).
+    /// `NOT_AVAILABLE` never takes a vendor score.
+    pub(crate) fn score_in_band(
+        &self,
+        level: Level,
+        vendor: Option<f64>,
+    ) -> (f64, Option<(WarningCode, String)>) {
+        let fixed = self.fixed_score(level);
+        let Some(v) = vendor else {
+            return (fixed, None);
+        };
+        if level != Level::NotAvailable && dynatrace_band(v) == Some(level) {
+            return (v, None);
+        }
+        (
+            fixed,
+            Some((
+                WarningCode::ScoreOutsideBand,
+                format!(
+                    "vendor score {} is outside the {} band; used the fixed score {}",
+                    json::number(v),
+                    level.as_str(),
+                    json::number(fixed)
+                ),
+            )),
+        )
     }
 
     fn missing_risk(&self) -> Risk {

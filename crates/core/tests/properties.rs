@@ -79,6 +79,7 @@ fn templates() -> &'static [Template] {
                 let provider = match p {
                     "guardduty" => "guardduty",
                     "defender-alerts" => "defender-alerts",
+                    "security-hub" => "security-hub",
                     _ => "defender-for-cloud",
                 };
                 out.push(Template { provider, record });
@@ -200,7 +201,9 @@ fn edit() -> impl Strategy<Value = Edit> {
 fn generate(t: &Template, e: &Edit, unique: usize) -> Json {
     let mut r = t.record.clone();
     let id = json!(format!("{}-{unique}", e.id));
-    if t.provider == "guardduty" {
+    if t.provider == "security-hub" {
+        security_hub_edit(&mut r, id, e);
+    } else if t.provider == "guardduty" {
         let f = finding_mut(&mut r);
         set(f, "id", id);
         set(f, "severity", e.severity.clone());
@@ -238,6 +241,43 @@ fn generate(t: &Template, e: &Edit, unique: usize) -> Json {
         }
     }
     r
+}
+
+/// A Security Hub record with the edit applied to every finding (the first keeps the id,
+/// the others get it suffixed): ASFF `Id`/`Severity.Normalized`/`UpdatedAt`/`Title`, or
+/// OCSF `finding_info.uid`/`severity_id`/`finding_info.modified_time_dt`/`.title`.
+fn security_hub_edit(r: &mut Json, id: Json, e: &Edit) {
+    let findings: Vec<&mut Json> = match r.pointer_mut("/detail/findings") {
+        Some(Json::Array(items)) => items.iter_mut().collect(),
+        _ => vec![r],
+    };
+    for (i, f) in findings.into_iter().enumerate() {
+        let id = match (i, id.as_str()) {
+            (0, _) | (_, None) => id.clone(),
+            (i, Some(s)) => json!(format!("{s}-{i}")),
+        };
+        let Some(o) = f.as_object_mut() else { continue };
+        if o.contains_key("class_uid") {
+            o.insert("severity_id".into(), e.severity.clone());
+            if let Some(info) = o.get_mut("finding_info").and_then(Json::as_object_mut) {
+                info.insert("uid".into(), id);
+                info.insert("modified_time_dt".into(), e.time.clone());
+                if let Some(title) = &e.title {
+                    info.insert("title".into(), json!(title));
+                }
+            }
+        } else {
+            o.insert("Id".into(), id);
+            o.insert(
+                "Severity".into(),
+                json!({ "Normalized": e.severity.clone() }),
+            );
+            o.insert("UpdatedAt".into(), e.time.clone());
+            if let Some(title) = &e.title {
+                o.insert("Title".into(), json!(title));
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -342,7 +382,7 @@ proptest! {
     /// The shared invariants, one outcome per record at its pointer, and determinism.
     #[test]
     fn every_record_has_one_outcome_and_every_event_keeps_the_invariants(
-        batch in batch(), shape in shape(), options in options(), provider in prop::sample::select(vec!["auto", "guardduty", "defender-for-cloud", "defender-alerts"]),
+        batch in batch(), shape in shape(), options in options(), provider in prop::sample::select(vec!["auto", "guardduty", "defender-for-cloud", "defender-alerts", "security-hub"]),
     ) {
         let records: Vec<Json> = batch
             .iter()
@@ -487,7 +527,7 @@ fn fixed_regressions_keep_the_invariants() {
             continue;
         }
         let bytes = std::fs::read(&path).expect("regression input");
-        for provider in ["auto", "guardduty", "defender-for-cloud", "defender-alerts"] {
+        for provider in ["auto", "guardduty", "defender-for-cloud", "defender-alerts", "security-hub"] {
             invariants::run(provider, &bytes, &Options::new()).ok();
         }
     }

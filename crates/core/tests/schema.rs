@@ -11,10 +11,11 @@ use boon::{Compiler, SchemaIndex, Schemas};
 use secmap_core::{Options, providers, transform};
 use serde_json::{Value, json};
 
-const EVENT_SCHEMAS: [(&str, &str); 3] = [
+const EVENT_SCHEMAS: [(&str, &str); 4] = [
     ("VULNERABILITY_FINDING", "vulnerability-finding.schema.json"),
     ("VULNERABILITY_SCAN", "vulnerability-scan.schema.json"),
     ("DETECTION_FINDING", "detection-finding.schema.json"),
+    ("COMPLIANCE_FINDING", "compliance-finding.schema.json"),
 ];
 
 fn schemas_dir() -> PathBuf {

@@ -13,6 +13,7 @@ pub(crate) mod defender;
 mod defender_alerts;
 mod example;
 pub(crate) mod guardduty;
+pub(crate) mod security_hub;
 
 /// Every provider, in the order `auto` asks them. Defender alerts come before
 /// `defender-for-cloud`, which also claims alerts (to skip them with a pointer here).
@@ -20,6 +21,7 @@ static REGISTRY: &[&dyn Provider] = &[
     &defender_alerts::DefenderAlerts,
     &defender::DefenderForCloud,
     &guardduty::GuardDuty,
+    &security_hub::SecurityHub,
 ];
 
 /// What a provider declares about itself: the same data drives the docs, the tests, the
@@ -106,6 +108,13 @@ pub(crate) trait Provider: Sync {
     /// `slots` holds, per record in input order, the provider that mapped it and its events.
     fn finish(&self, _slots: &mut [Slot], _now: Option<&str>) {}
 
+    /// Event fields that tell apart the sibling events of one finding on one object (one
+    /// per vulnerable package, say): added to the name of their `event.id`. None by default,
+    /// so the ids of providers that need none never change.
+    fn id_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     fn producer(&self) -> Producer {
         let info = self.info();
         Producer {
@@ -127,7 +136,7 @@ pub(crate) struct Slot {
 /// # Example
 /// ```
 /// let ids: Vec<&str> = secmap_core::providers().map(|p| p.id).collect();
-/// assert_eq!(ids, ["defender-alerts", "defender-for-cloud", "guardduty"]);
+/// assert_eq!(ids, ["defender-alerts", "defender-for-cloud", "guardduty", "security-hub"]);
 /// ```
 pub fn providers() -> impl Iterator<Item = &'static ProviderInfo> {
     REGISTRY.iter().map(|p| p.info())
@@ -202,6 +211,10 @@ pub(crate) struct Shape<'a> {
     pub arn: Option<&'a str>,
     pub has_resource: bool,
     pub has_severity: bool,
+    /// `SchemaVersion` and `ProductArn`: an ASFF finding (Security Hub).
+    pub asff: bool,
+    /// `class_uid` and `finding_info`: an OCSF finding (Security Hub V2).
+    pub ocsf: bool,
 }
 
 impl<'a> Shape<'a> {
@@ -220,6 +233,8 @@ impl<'a> Shape<'a> {
             arn: str_of("arn").or_else(|| str_of("Arn")),
             has_resource: get("resource").is_some() || get("Resource").is_some(),
             has_severity: get("severity").is_some() || get("Severity").is_some(),
+            asff: get("SchemaVersion").is_some() && get("ProductArn").is_some(),
+            ocsf: get("class_uid").is_some() && get("finding_info").is_some(),
         }
     }
 
