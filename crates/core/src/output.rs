@@ -86,6 +86,11 @@ pub enum SkipReason {
     UnsupportedRecordType,
     /// A provider-generated sample finding, skipped by option.
     SampleFinding,
+    /// A finding type the provider sends that Dynatrace maps to no event type (Inspector
+    /// network reachability).
+    UnsupportedFindingType,
+    /// A finding on a kind of resource secmap has no object mapping for.
+    UnsupportedResourceType,
 }
 
 impl SkipReason {
@@ -97,6 +102,8 @@ impl SkipReason {
             SkipReason::NotApplicable => "not-applicable",
             SkipReason::UnsupportedRecordType => "unsupported-record-type",
             SkipReason::SampleFinding => "sample-finding",
+            SkipReason::UnsupportedFindingType => "unsupported-finding-type",
+            SkipReason::UnsupportedResourceType => "unsupported-resource-type",
         }
     }
 }
@@ -146,6 +153,9 @@ pub enum WarningCode {
     NotAContentDigest,
     /// An identifier was missing and derived from other fields.
     IdDerived,
+    /// A vendor score outside the band of the vendor's severity label: the level's fixed
+    /// score was used instead.
+    ScoreOutsideBand,
 }
 
 impl WarningCode {
@@ -164,6 +174,7 @@ impl WarningCode {
             WarningCode::UnknownResourceType => "unknown-resource-type",
             WarningCode::NotAContentDigest => "not-a-content-digest",
             WarningCode::IdDerived => "id-derived",
+            WarningCode::ScoreOutsideBand => "score-outside-band",
         }
     }
 }
@@ -270,9 +281,15 @@ mod tests {
             SkipReason::NotApplicable,
             SkipReason::UnsupportedRecordType,
             SkipReason::SampleFinding,
+            SkipReason::UnsupportedFindingType,
+            SkipReason::UnsupportedResourceType,
         ] {
             assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
         }
+        assert_eq!(
+            serde_json::to_value(WarningCode::ScoreOutsideBand).unwrap(),
+            WarningCode::ScoreOutsideBand.as_str()
+        );
         assert_eq!(
             serde_json::to_value(WarningCode::NotAContentDigest).unwrap(),
             WarningCode::NotAContentDigest.as_str()
