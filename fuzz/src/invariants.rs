@@ -36,7 +36,7 @@ pub const REQUIRED_FINDING_FIELDS: [&str; 9] = [
 ];
 
 /// The values `dt.security.risk.level` may take.
-pub const LEVELS: [&str; 5] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE"];
+pub const LEVELS: [&str; 6] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "NOT_AVAILABLE"];
 
 /// Field prefixes a scan event never carries (design.md §3).
 pub const NOT_ON_SCANS: [&str; 4] = [

@@ -199,7 +199,11 @@ impl<'o> Run<'o> {
             }
             for mut e in slot.events {
                 let provider = slot.provider.unwrap_or("");
-                e.set_id(event_id(&e, provider));
+                // A provider that splits one finding by more than its object (Inspector:
+                // per vulnerable package) sets the id itself.
+                if e.get_str("event.id").is_none_or(str::is_empty) {
+                    e.set_id(event_id(&e, provider));
+                }
                 cap_strings(&mut e, max_string, outcome, &mut self.warnings);
                 events.push(e);
             }

@@ -85,7 +85,10 @@ pub fn discover(root: &Path) -> Vec<Case> {
                 .and_then(Value::as_str)
                 .map(str::to_owned)
                 .unwrap_or_else(|| {
-                    if matches!(dir.as_str(), "guardduty" | "defender-for-cloud") {
+                    if matches!(
+                        dir.as_str(),
+                        "guardduty" | "defender-for-cloud" | "inspector"
+                    ) {
                         dir.clone()
                     } else {
                         "auto".into()

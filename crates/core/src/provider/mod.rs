@@ -12,9 +12,14 @@ use crate::severity::SeverityTable;
 pub(crate) mod defender;
 mod example;
 pub(crate) mod guardduty;
+pub(crate) mod inspector;
 
 /// Every provider, in the order `auto` asks them.
-static REGISTRY: &[&dyn Provider] = &[&defender::DefenderForCloud, &guardduty::GuardDuty];
+static REGISTRY: &[&dyn Provider] = &[
+    &defender::DefenderForCloud,
+    &guardduty::GuardDuty,
+    &inspector::Inspector,
+];
 
 /// What a provider declares about itself: the same data drives the docs, the tests, the
 /// WIT `providers` function and the demo's example list.
@@ -121,7 +126,7 @@ pub(crate) struct Slot {
 /// # Example
 /// ```
 /// let ids: Vec<&str> = secmap_core::providers().map(|p| p.id).collect();
-/// assert_eq!(ids, ["defender-for-cloud", "guardduty"]);
+/// assert_eq!(ids, ["defender-for-cloud", "guardduty", "inspector"]);
 /// ```
 pub fn providers() -> impl Iterator<Item = &'static ProviderInfo> {
     REGISTRY.iter().map(|p| p.info())
@@ -196,6 +201,10 @@ pub(crate) struct Shape<'a> {
     pub arn: Option<&'a str>,
     pub has_resource: bool,
     pub has_severity: bool,
+    /// `findingArn` (Inspector2 findings, bare or in a `ListFindings` page).
+    pub finding_arn: Option<&'a str>,
+    /// An Inspector Classic SNS notification: `template`, `run` and `event`.
+    pub inspector_classic: bool,
 }
 
 impl<'a> Shape<'a> {
@@ -214,6 +223,10 @@ impl<'a> Shape<'a> {
             arn: str_of("arn").or_else(|| str_of("Arn")),
             has_resource: get("resource").is_some() || get("Resource").is_some(),
             has_severity: get("severity").is_some() || get("Severity").is_some(),
+            finding_arn: str_of("findingArn"),
+            inspector_classic: get("template").is_some()
+                && get("run").is_some()
+                && str_of("event").is_some(),
         }
     }
 
