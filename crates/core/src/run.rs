@@ -336,14 +336,15 @@ fn unrecognized(shape: &Shape<'_>, pointer: &str) -> Result<Mapped, Error> {
         return Ok(Mapped::Skipped(
             SkipReason::UnsupportedRecordType,
             format!(
-                "EventBridge events from `{source}` (`{detail_type}`) are not mapped; supported: GuardDuty findings"
+                "EventBridge events from `{source}` (`{detail_type}`) are not mapped; supported: GuardDuty findings, Inspector findings and scans"
             ),
         ));
     }
     Err(Error::new(
         ErrorCode::UnrecognizedRecord,
         "no provider recognises this record: expected a GuardDuty finding (bare or in an \
-         EventBridge event) or a Defender for Cloud record with a `type`",
+         EventBridge event), an Inspector finding (with `findingArn`) or a Defender for Cloud \
+         record with a `type`",
     )
     .with_pointer(pointer))
 }
