@@ -76,10 +76,10 @@ fn templates() -> &'static [Template] {
                 (&o.outcomes[0].outcome, o.outcomes[0].provider.as_deref())
                 && *events > 0
             {
-                let provider = if p == "guardduty" {
-                    "guardduty"
-                } else {
-                    "defender-for-cloud"
+                let provider = match p {
+                    "guardduty" => "guardduty",
+                    "inspector" => "inspector",
+                    _ => "defender-for-cloud",
                 };
                 out.push(Template { provider, record });
             }
@@ -200,7 +200,20 @@ fn edit() -> impl Strategy<Value = Edit> {
 fn generate(t: &Template, e: &Edit, unique: usize) -> Json {
     let mut r = t.record.clone();
     let id = json!(format!("{}-{unique}", e.id));
-    if t.provider == "guardduty" {
+    if t.provider == "inspector" {
+        // Inspector's level comes from its label; the edit's number is its inspectorScore.
+        let f = finding_mut(&mut r);
+        let arn = format!(
+            "arn:aws:inspector2:us-east-1:123456789012:finding/{}-{unique}",
+            e.id
+        );
+        set(f, "findingArn", json!(arn));
+        set(f, "inspectorScore", e.severity.clone());
+        set(f, "updatedAt", e.time.clone());
+        if let Some(title) = &e.title {
+            set(f, "title", json!(title));
+        }
+    } else if t.provider == "guardduty" {
         let f = finding_mut(&mut r);
         set(f, "id", id);
         set(f, "severity", e.severity.clone());
@@ -327,7 +340,7 @@ proptest! {
     /// The shared invariants, one outcome per record at its pointer, and determinism.
     #[test]
     fn every_record_has_one_outcome_and_every_event_keeps_the_invariants(
-        batch in batch(), shape in shape(), options in options(), provider in prop::sample::select(vec!["auto", "guardduty", "defender-for-cloud"]),
+        batch in batch(), shape in shape(), options in options(), provider in prop::sample::select(vec!["auto", "guardduty", "defender-for-cloud", "inspector"]),
     ) {
         let records: Vec<Json> = batch
             .iter()
@@ -472,7 +485,7 @@ fn fixed_regressions_keep_the_invariants() {
             continue;
         }
         let bytes = std::fs::read(&path).expect("regression input");
-        for provider in ["auto", "guardduty", "defender-for-cloud"] {
+        for provider in ["auto", "guardduty", "defender-for-cloud", "inspector"] {
             invariants::run(provider, &bytes, &Options::new()).ok();
         }
     }
