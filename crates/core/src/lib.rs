@@ -146,11 +146,11 @@ mod tests {
 
     #[test]
     fn unknown_provider_lists_the_known_ones() {
-        let e = transform("inspector", b"{}", &Options::new()).unwrap_err();
+        let e = transform("macie", b"{}", &Options::new()).unwrap_err();
         assert_eq!(e.code(), ErrorCode::UnknownProvider);
         assert_eq!(
             e.message(),
-            "unknown provider `inspector`; known: auto, defender-alerts, defender-for-cloud, guardduty, security-hub"
+            "unknown provider `macie`; known: auto, defender-alerts, defender-for-cloud, guardduty, inspector, security-hub"
         );
     }
 

@@ -86,10 +86,10 @@ pub enum SkipReason {
     UnsupportedRecordType,
     /// A provider-generated sample finding, skipped by option.
     SampleFinding,
-    /// A finding of a type secmap does not map (e.g. a Security Hub `Types[0]` outside the
-    /// documented routing table).
+    /// A finding type the provider sends that secmap maps to no event type (a Security
+    /// Hub `Types[0]` outside the documented routing table, Inspector network reachability).
     UnsupportedFindingType,
-    /// A finding on a resource type secmap does not map.
+    /// A finding on a kind of resource secmap has no object mapping for.
     UnsupportedResourceType,
 }
 

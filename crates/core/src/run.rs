@@ -199,8 +199,12 @@ impl<'o> Run<'o> {
             }
             for mut e in slot.events {
                 let provider = slot.provider.unwrap_or("");
-                let extra = provider::by_id(provider).map_or(&[][..], |p| p.id_fields());
-                e.set_id(event_id(&e, provider, extra));
+                // A provider that splits one finding by more than its object (Inspector:
+                // per vulnerable package) sets the id itself; others name extra id fields.
+                if e.get_str("event.id").is_none_or(str::is_empty) {
+                    let extra = provider::by_id(provider).map_or(&[][..], |p| p.id_fields());
+                    e.set_id(event_id(&e, provider, extra));
+                }
                 cap_strings(&mut e, max_string, outcome, &mut self.warnings);
                 events.push(e);
             }
@@ -339,14 +343,15 @@ fn unrecognized(shape: &Shape<'_>, pointer: &str) -> Result<Mapped, Error> {
         return Ok(Mapped::Skipped(
             SkipReason::UnsupportedRecordType,
             format!(
-                "EventBridge events from `{source}` (`{detail_type}`) are not mapped; supported: GuardDuty findings"
+                "EventBridge events from `{source}` (`{detail_type}`) are not mapped; supported: GuardDuty findings, Inspector findings and scans"
             ),
         ));
     }
     Err(Error::new(
         ErrorCode::UnrecognizedRecord,
         "no provider recognises this record: expected a GuardDuty finding (bare or in an \
-         EventBridge event) or a Defender for Cloud record with a `type`",
+         EventBridge event), an Inspector finding (with `findingArn`) or a Defender for Cloud \
+         record with a `type`",
     )
     .with_pointer(pointer))
 }

@@ -276,6 +276,40 @@ impl SeverityTable {
         )
     }
 
+    /// Level from a vendor label; score from the vendor's 0–10 score when it lies in the
+    /// band of that level, else the level's fixed score with a warning (the rule for
+    /// label-first vendors whose label is authoritative: Inspector, Security Hub;
+    /// `next-providers.md` §0). A level no band gives (`NOT_AVAILABLE`) never takes a
+    /// vendor score.
+    pub(crate) fn risk_for_label_score_in_band(
+        &self,
+        label: Option<&str>,
+        score: Option<f64>,
+    ) -> Risk {
+        let mut risk = self.risk_for_label(label, None);
+        let Some(raw) = score else {
+            return risk;
+        };
+        let (clamped, out_of_range) = self.clamp(raw);
+        if self.level_for_score(clamped) == risk.level && risk.warning.is_none() {
+            risk.score = clamped;
+            if out_of_range {
+                risk.warning = Some(self.out_of_range(raw, clamped));
+            }
+        } else if risk.warning.is_none() {
+            risk.warning = Some((
+                WarningCode::ScoreOutsideBand,
+                format!(
+                    "score {} is outside the band of {}; used its fixed score {}",
+                    json::number(raw),
+                    risk.level.as_str(),
+                    json::number(risk.score)
+                ),
+            ));
+        }
+        risk
+    }
+
     fn missing_risk(&self) -> Risk {
         Risk {
             level: self.missing,

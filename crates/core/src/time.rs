@@ -1,9 +1,12 @@
 //! Timestamps: every time secmap writes is RFC 3339 in UTC (`2026-07-22T18:42:17.5Z`).
 //!
 //! Providers vary: ISO strings with 3 or 7 fractional digits, strings without an offset
-//! (`2025-02-25 20:40:06.721`, as some SIEM exports rewrite them) and epoch numbers in
-//! seconds (GuardDuty's nested API timestamps) or milliseconds. Epoch magnitudes follow the
-//! rule OpenPipeline itself applies to numeric timestamps.
+//! (`2025-02-25 20:40:06.721`, as some SIEM exports rewrite them), epoch numbers in
+//! seconds (GuardDuty's nested API timestamps, Inspector's API) or milliseconds, and the
+//! display strings Amazon Inspector puts into EventBridge events: `Wed Sep 04 16:55:38.411
+//! UTC 2024` (2024 onwards) and `Dec 3, 2021, 6:02:30 PM` (2021 documentation samples,
+//! no zone). Epoch magnitudes follow the rule OpenPipeline itself applies to numeric
+//! timestamps.
 //!
 //! This is the small subset of a date library that secmap needs (parse one family of
 //! formats, convert offsets, format UTC). A full library cost about 100 KB of the
@@ -12,7 +15,8 @@
 /// How a source timestamp was turned into RFC 3339 UTC.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Conversion {
-    /// It already was RFC 3339 with an offset.
+    /// It named its instant unambiguously: RFC 3339 with an offset, or a display string
+    /// that says `UTC`.
     None,
     /// It was converted; the text says from what.
     Converted(&'static str),
@@ -41,6 +45,14 @@ pub(crate) fn normalize_text(s: &str) -> Option<(String, Conversion)> {
             (true, _) => Conversion::None,
             (false, true) => Conversion::Converted("no UTC offset; assumed UTC"),
             (false, false) => Conversion::Converted("a date only; assumed midnight UTC"),
+        };
+        return p.to_utc().map(|t| (t, conversion));
+    }
+    if let Some(p) = Parsed::read_display(s) {
+        let conversion = if p.offset.is_some() {
+            Conversion::None
+        } else {
+            Conversion::Converted("no UTC offset; assumed UTC")
         };
         return p.to_utc().map(|t| (t, conversion));
     }
@@ -194,6 +206,70 @@ impl Parsed {
         (i == b.len()).then_some(p)
     }
 
+    /// Amazon Inspector's display strings (Inspector user guide, "Amazon EventBridge event
+    /// schema"; Amazon ECR user guide, "Events for enhanced scanning"):
+    /// `Wed Sep 04 16:55:38.411 UTC 2024` (Java's `Date.toString` with milliseconds) and
+    /// `Dec 3, 2021, 6:02:30 PM` (Java's medium US format, no zone; newer JDKs put a narrow
+    /// no-break space before `PM`). The weekday must be a weekday name; it is not
+    /// cross-checked against the date, which alone fixes the instant.
+    fn read_display(s: &str) -> Option<Parsed> {
+        let words: Vec<&str> = s
+            .split(|c: char| c.is_whitespace() || c == '\u{202f}')
+            .filter(|w| !w.is_empty())
+            .collect();
+        match words.as_slice() {
+            [weekday, month, day, clock, zone, year] => {
+                WEEKDAYS.iter().find(|d| d.eq_ignore_ascii_case(weekday))?;
+                if !(zone.eq_ignore_ascii_case("UTC") || zone.eq_ignore_ascii_case("GMT")) {
+                    return None;
+                }
+                let (hour, minute, second, nanos) = clock_of(clock)?;
+                Parsed::of_parts(year, month, day, (hour, minute, second, nanos), Some(0))
+            }
+            [month, day, year, clock, meridiem] => {
+                let day = day.strip_suffix(',')?;
+                let year = year.strip_suffix(',')?;
+                let (hour, minute, second, nanos) = clock_of(clock)?;
+                if !(1..=12).contains(&hour) {
+                    return None;
+                }
+                let hour = match meridiem.to_ascii_uppercase().as_str() {
+                    "AM" => hour % 12,
+                    "PM" => hour % 12 + 12,
+                    _ => return None,
+                };
+                Parsed::of_parts(year, month, day, (hour, minute, second, nanos), None)
+            }
+            _ => None,
+        }
+    }
+
+    fn of_parts(
+        year: &str,
+        month: &str,
+        day: &str,
+        (hour, minute, second, nanos): (i64, i64, i64, u32),
+        offset: Option<i64>,
+    ) -> Option<Parsed> {
+        let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as u32 + 1;
+        let year = number(year, 4, 4)?;
+        let day = number(day, 1, 2)? as u32;
+        if day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Parsed {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            nanos,
+            has_time: true,
+            offset,
+        })
+    }
+
     fn unix_seconds(&self) -> i64 {
         let days = days_from_civil(self.year, self.month, self.day);
         days * 86_400 + self.hour * 3600 + self.minute * 60 + self.second - self.offset.unwrap_or(0)
@@ -202,6 +278,49 @@ impl Parsed {
     fn to_utc(&self) -> Option<String> {
         format_utc(self.unix_seconds(), self.nanos)
     }
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A whole number of `min..=max` ASCII digits.
+fn number(s: &str, min: usize, max: usize) -> Option<i64> {
+    if !(min..=max).contains(&s.len()) {
+        return None;
+    }
+    let mut i = 0;
+    digits(s.as_bytes(), &mut i, s.len())
+}
+
+/// `H:MM:SS[.fraction]` (1 or 2 hour digits) as hour, minute, second, nanoseconds.
+fn clock_of(s: &str) -> Option<(i64, i64, i64, u32)> {
+    let (hms, fraction) = match s.split_once('.') {
+        Some((hms, f)) => (hms, Some(f)),
+        None => (s, None),
+    };
+    let mut parts = hms.split(':');
+    let hour = number(parts.next()?, 1, 2)?;
+    let minute = number(parts.next()?, 2, 2)?;
+    let mut second = number(parts.next()?, 2, 2)?;
+    if parts.next().is_some() {
+        return None;
+    }
+    if second == 60 {
+        second = 59;
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let nanos = match fraction {
+        None => 0,
+        Some(f) => {
+            let n = number(f, 1, 9)? as u32;
+            n * 10u32.pow(9 - f.len() as u32)
+        }
+    };
+    Some((hour, minute, second, nanos))
 }
 
 fn digits(b: &[u8], i: &mut usize, n: usize) -> Option<i64> {
@@ -370,6 +489,60 @@ mod tests {
             "2022-09-20T19:52:26.405Z"
         );
         assert_eq!(normalize_epoch(-1.5).unwrap().0, "1969-12-31T23:59:58.5Z");
+    }
+
+    #[test]
+    fn inspector_display_strings() {
+        // EventBridge `Inspector2 Finding` since 2024: says UTC, so no conversion warning.
+        assert_eq!(
+            normalize_text("Wed Sep 04 16:55:38.411 UTC 2024"),
+            Some(("2024-09-04T16:55:38.411Z".into(), Conversion::None))
+        );
+        assert_eq!(
+            normalize_text("Tue Sep 03 00:00:00.000 UTC 2024")
+                .unwrap()
+                .0,
+            "2024-09-03T00:00:00Z"
+        );
+        assert_eq!(
+            normalize_text("Fri Feb 29 23:59:59 GMT 2024").unwrap().0,
+            "2024-02-29T23:59:59Z"
+        );
+        // The 2021 documentation samples: no zone, assumed UTC.
+        assert_eq!(
+            normalize_text("Dec 3, 2021, 6:02:30 PM"),
+            Some((
+                "2021-12-03T18:02:30Z".into(),
+                Conversion::Converted("no UTC offset; assumed UTC")
+            ))
+        );
+        assert_eq!(
+            normalize_text("Oct 16, 2019, 12:00:00 AM").unwrap().0,
+            "2019-10-16T00:00:00Z"
+        );
+        assert_eq!(
+            normalize_text("Mar 20, 2023, 12:08:05 PM").unwrap().0,
+            "2023-03-20T12:08:05Z"
+        );
+        assert_eq!(
+            normalize_text("Mar 20, 2023, 3:25:03\u{202f}PM").unwrap().0,
+            "2023-03-20T15:25:03Z"
+        );
+        for bad in [
+            "Wed Sep 04 16:55:38.411 CEST 2024",
+            "Wed Sep 31 16:55:38.411 UTC 2024",
+            "Xyz Sep 04 16:55:38.411 UTC 2024",
+            "Wed Sep 04 24:55:38 UTC 2024",
+            "Wed Sep 04 16:55:38. UTC 2024",
+            "Dec 3, 2021, 13:02:30 PM",
+            "Dec 3, 2021, 0:02:30 AM",
+            "Dec 3 2021 6:02:30 PM",
+            "Dec 3, 2021, 6:02:30 XM",
+            "Feb 29, 2021, 6:02:30 PM",
+            "Dec 3, 21, 6:02:30 PM",
+        ] {
+            assert_eq!(normalize_text(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -80,6 +80,7 @@ fn templates() -> &'static [Template] {
                     "guardduty" => "guardduty",
                     "defender-alerts" => "defender-alerts",
                     "security-hub" => "security-hub",
+                    "inspector" => "inspector",
                     _ => "defender-for-cloud",
                 };
                 out.push(Template { provider, record });
@@ -203,6 +204,19 @@ fn generate(t: &Template, e: &Edit, unique: usize) -> Json {
     let id = json!(format!("{}-{unique}", e.id));
     if t.provider == "security-hub" {
         security_hub_edit(&mut r, id, e);
+    } else if t.provider == "inspector" {
+        // Inspector's level comes from its label; the edit's number is its inspectorScore.
+        let f = finding_mut(&mut r);
+        let arn = format!(
+            "arn:aws:inspector2:us-east-1:123456789012:finding/{}-{unique}",
+            e.id
+        );
+        set(f, "findingArn", json!(arn));
+        set(f, "inspectorScore", e.severity.clone());
+        set(f, "updatedAt", e.time.clone());
+        if let Some(title) = &e.title {
+            set(f, "title", json!(title));
+        }
     } else if t.provider == "guardduty" {
         let f = finding_mut(&mut r);
         set(f, "id", id);
@@ -382,7 +396,7 @@ proptest! {
     /// The shared invariants, one outcome per record at its pointer, and determinism.
     #[test]
     fn every_record_has_one_outcome_and_every_event_keeps_the_invariants(
-        batch in batch(), shape in shape(), options in options(), provider in prop::sample::select(vec!["auto", "guardduty", "defender-for-cloud", "defender-alerts", "security-hub"]),
+        batch in batch(), shape in shape(), options in options(), provider in prop::sample::select(vec!["auto", "guardduty", "defender-for-cloud", "defender-alerts", "inspector", "security-hub"]),
     ) {
         let records: Vec<Json> = batch
             .iter()
@@ -527,7 +541,7 @@ fn fixed_regressions_keep_the_invariants() {
             continue;
         }
         let bytes = std::fs::read(&path).expect("regression input");
-        for provider in ["auto", "guardduty", "defender-for-cloud", "defender-alerts", "security-hub"] {
+        for provider in ["auto", "guardduty", "defender-for-cloud", "defender-alerts", "inspector", "security-hub"] {
             invariants::run(provider, &bytes, &Options::new()).ok();
         }
     }

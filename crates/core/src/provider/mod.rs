@@ -13,6 +13,7 @@ pub(crate) mod defender;
 mod defender_alerts;
 mod example;
 pub(crate) mod guardduty;
+pub(crate) mod inspector;
 pub(crate) mod security_hub;
 
 /// Every provider, in the order `auto` asks them. Defender alerts come before
@@ -21,6 +22,7 @@ static REGISTRY: &[&dyn Provider] = &[
     &defender_alerts::DefenderAlerts,
     &defender::DefenderForCloud,
     &guardduty::GuardDuty,
+    &inspector::Inspector,
     &security_hub::SecurityHub,
 ];
 
@@ -136,7 +138,7 @@ pub(crate) struct Slot {
 /// # Example
 /// ```
 /// let ids: Vec<&str> = secmap_core::providers().map(|p| p.id).collect();
-/// assert_eq!(ids, ["defender-alerts", "defender-for-cloud", "guardduty", "security-hub"]);
+/// assert_eq!(ids, ["defender-alerts", "defender-for-cloud", "guardduty", "inspector", "security-hub"]);
 /// ```
 pub fn providers() -> impl Iterator<Item = &'static ProviderInfo> {
     REGISTRY.iter().map(|p| p.info())
@@ -215,6 +217,10 @@ pub(crate) struct Shape<'a> {
     pub asff: bool,
     /// `class_uid` and `finding_info`: an OCSF finding (Security Hub V2).
     pub ocsf: bool,
+    /// `findingArn` (Inspector2 findings, bare or in a `ListFindings` page).
+    pub finding_arn: Option<&'a str>,
+    /// An Inspector Classic SNS notification: `template`, `run` and `event`.
+    pub inspector_classic: bool,
 }
 
 impl<'a> Shape<'a> {
@@ -235,6 +241,10 @@ impl<'a> Shape<'a> {
             has_severity: get("severity").is_some() || get("Severity").is_some(),
             asff: get("SchemaVersion").is_some() && get("ProductArn").is_some(),
             ocsf: get("class_uid").is_some() && get("finding_info").is_some(),
+            finding_arn: str_of("findingArn"),
+            inspector_classic: get("template").is_some()
+                && get("run").is_some()
+                && str_of("event").is_some(),
         }
     }
 
