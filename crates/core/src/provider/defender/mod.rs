@@ -3,10 +3,15 @@
 //! `VULNERABILITY_FINDING` and `VULNERABILITY_SCAN` events.
 
 mod artifact;
+mod cloud;
+mod cves;
+mod cvss;
 #[cfg(feature = "docs")]
 mod fields;
 mod input;
 mod map;
+mod recommendation;
+mod remediation;
 mod scan;
 mod severity;
 
