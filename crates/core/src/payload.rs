@@ -630,7 +630,7 @@ mod tests {
         assert_eq!(shape(r#"{"type":"t","data":[1]}"#), [":23"]);
         // Inside a message body too.
         assert_eq!(
-            shape(r#"["{"data":[{"a":1}],"count":1}"]"#),
+            shape(r#"["{\"data\":[{\"a\":1}],\"count\":1}"]"#),
             ["/0/data/0:7"]
         );
     }
