@@ -210,9 +210,10 @@ impl<'a> Cx<'a> {
         message: impl Into<String>,
         node: &Node<'_>,
     ) -> Error {
+        // The node's own record pointer: an embedded document's continues the string's.
         let e = Error::new(code, message).with_pointer(format!(
             "{}{}",
-            self.record.pointer,
+            node.cx.record.pointer,
             node.pointer()
         ));
         match json::offset_in(self.payload, self.record.text) {
@@ -234,7 +235,7 @@ impl<'a> Cx<'a> {
             record: self.record.index,
             code,
             message: message.into(),
-            pointer: format!("{}{}", self.record.pointer, node.pointer()),
+            pointer: format!("{}{}", node.cx.record.pointer, node.pointer()),
         });
     }
 
