@@ -135,3 +135,60 @@ fn cloud<'a>(a: &Assessment<'a>) -> Cloud<'a> {
         resource_group: a.resource_group,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, Output, transform};
+
+    const BATCH: &str = include_str!(
+        "../../../../../../testdata/samples/defender-for-cloud/synthetic-individual-rec-eventhub-batch.json"
+    );
+
+    fn events(payload: &str) -> Vec<String> {
+        let out: Output = transform(
+            "auto",
+            payload.as_bytes(),
+            &Options::new().original_content(false),
+        )
+        .expect("maps");
+        out.events.iter().map(|e| e.to_json()).collect()
+    }
+
+    /// A finding, and its scan, are the same whichever records share the call (issue 10).
+    #[test]
+    fn a_record_maps_the_same_alone_and_in_a_batch() {
+        let records: Vec<serde_json::Value> = serde_json::from_str(BATCH).expect("array");
+        let together = events(BATCH);
+        let mut apart = Vec::new();
+        for r in &records {
+            apart.extend(events(&r.to_string()));
+        }
+        // Alone, each of the two Unhealthy records and the Healthy one brings the image's
+        // scan; together the first carries it. Everything else is identical.
+        let mut unique = Vec::new();
+        for e in apart {
+            if !unique.contains(&e) {
+                unique.push(e);
+            }
+        }
+        assert_eq!(unique, together);
+        assert_eq!(together.len(), 4);
+    }
+
+    /// The Healthy record alone still covers its image.
+    #[test]
+    fn a_healthy_record_alone_is_a_scan() {
+        let records: Vec<serde_json::Value> = serde_json::from_str(BATCH).expect("array");
+        let out = transform(
+            "defender-for-cloud",
+            records[2].to_string().as_bytes(),
+            &Options::new(),
+        )
+        .expect("maps");
+        assert_eq!(out.events.len(), 1);
+        assert_eq!(
+            out.events[0].get_str("event.type"),
+            Some("VULNERABILITY_SCAN")
+        );
+    }
+}
