@@ -25,6 +25,14 @@ pub(crate) fn parse_rfc3339(s: &str) -> Option<String> {
     p.to_utc()
 }
 
+/// The instant of an RFC 3339 timestamp with an offset, as (seconds, nanoseconds) since
+/// the Unix epoch, for comparing timestamps.
+pub(crate) fn instant(s: &str) -> Option<(i64, u32)> {
+    let p = Parsed::read(s.trim())?;
+    p.offset?;
+    Some((p.unix_seconds(), p.nanos))
+}
+
 /// Normalizes a timestamp given as text.
 pub(crate) fn normalize_text(s: &str) -> Option<(String, Conversion)> {
     let s = s.trim();

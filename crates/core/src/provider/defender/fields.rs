@@ -28,7 +28,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
     rule(
         "event.type",
         "constant",
-        "`VULNERABILITY_FINDING` (SA: one per record; IR: one per CVE entry × detected version, IR §8.1), or `VULNERABILITY_SCAN` (one per image and scan time, SD §1.6)",
+        "`VULNERABILITY_FINDING` (SA: one per record; IR: one per CVE entry × detected version, IR §8.1), or `VULNERABILITY_SCAN` (one per image and scan day in a call, SD §1.6; also for images whose records are all Healthy)",
     ),
     rule(
         "event.name",
@@ -198,7 +198,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
     rule(
         "scan.id",
         "derived",
-        "UUIDv5 over provider, object.id and the record's time (finding.time.created; Healthy records: the same time): the image and the scan only, never the other records of the call (issue 10); shared by the scan's findings and its scan event",
+        "UUIDv5 over provider, object.id and the UTC day of the record's time (finding.time.created; Healthy records: their status time): Defender rescans registry images daily (Microsoft Learn, Defender for Containers architecture) and no record names its scan; depends on the record alone, never on the other records of the call (issue 10); shared by the scan's findings and its scan event",
     ),
     rule(
         "scan.name",
@@ -208,7 +208,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
     rule(
         "scan.time.completed",
         "finding times",
-        "scan events: the time of the scan's records (finding.time.created, or a Healthy record's time)",
+        "scan events: the latest time of the scan's records in the call (findings, and Healthy records, which keep an image covered when it has no finding)",
     ),
     rule(
         "cloud.provider",

@@ -1,14 +1,18 @@
-//! One `VULNERABILITY_SCAN` per image and scan in a call (design §4; SD §1.6: "one per scan
-//! cycle per scanned object"): Dynatrace counts a vulnerability integration without scan
-//! events as a coverage gap. A scan is identified by the image and its time alone (issue
-//! 10): `scan.id` = UUIDv5 over provider, object id and the record's time, so a finding
-//! carries the same `scan.id` whichever other records share its call. Records of one scan
-//! share their time, hence one scan per image in the usual call; records of the same image
-//! from different evaluations (an Azure Resource Graph page) give one scan each.
+//! One `VULNERABILITY_SCAN` per image and scan cycle in a call (design §4; SD §1.6: "one per
+//! scan cycle per scanned object"): Dynatrace counts a vulnerability integration without
+//! scan events as a coverage gap. Defender rescans registry images daily ("images that are
+//! actively used or recently pushed are rescanned daily", Microsoft Learn, Defender for
+//! Containers architecture; file index 56454862061) and no record names its scan, so a
+//! scan is the image and the UTC day of the record's time: `scan.id` = UUIDv5 over
+//! provider, object id and that day. It depends on the record alone, never on the other
+//! records of the call (issue 10), and the records of one evaluation share it even when
+//! their times differ by seconds. `scan.time.completed` is the latest time of the scan's
+//! records in the call.
 //!
-//! Findings name their scan through `finding.time.created`; a resolved record (Healthy)
-//! brings a placeholder scan event (`scan.id` empty), so an image whose records are all
-//! Healthy is still covered. The first record of a scan carries its scan event.
+//! Findings name their time in `finding.time.created`; a resolved record (Healthy) brings
+//! a placeholder scan event (`scan.id` empty), so an image whose records are all Healthy is
+//! still covered. The scan's first finding carries its scan event, else its first resolved
+//! record.
 
 use std::collections::HashMap;
 
@@ -16,6 +20,7 @@ use super::artifact::Image;
 use crate::event::{Event, EventType, Producer};
 use crate::ids;
 use crate::provider::Slot;
+use crate::time;
 
 const SCAN_NAME: &str = "Defender for Cloud container image vulnerability assessment";
 
@@ -82,19 +87,43 @@ pub(super) fn add_scan_events(
     producer: Producer,
     now: Option<&str>,
 ) {
-    // scan id → (slot, event) of its first member; what to do at each event.
-    let mut first: HashMap<String, (usize, usize)> = HashMap::new();
+    struct Scan {
+        /// (slot, event) of its first finding and of its first placeholder: the first
+        /// finding carries the scan event, so that resolved records stay skipped unless
+        /// their image has no finding.
+        finding: Option<(usize, usize)>,
+        placeholder: Option<(usize, usize)>,
+        latest: Option<((i64, u32), String)>,
+    }
+    let mut scans: HashMap<String, Scan> = HashMap::new();
     let mut plan: Vec<(usize, usize, String, bool)> = Vec::new();
     for (i, slot) in slots.iter().enumerate() {
         if slot.provider != Some(provider) {
             continue;
         }
         for (j, e) in slot.events.iter().enumerate() {
-            let Some((object_id, time, placeholder)) = member(e) else {
+            let Some((object_id, at, placeholder)) = member(e) else {
                 continue;
             };
-            let scan_id = ids::name_based(&[provider, "scan", object_id, time]);
-            first.entry(scan_id.clone()).or_insert((i, j));
+            // Normalized RFC 3339 UTC: the day is the first ten characters.
+            let day = at.get(..10).unwrap_or(at);
+            let scan_id = ids::name_based(&[provider, "scan", object_id, day]);
+            let scan = scans.entry(scan_id.clone()).or_insert(Scan {
+                finding: None,
+                placeholder: None,
+                latest: None,
+            });
+            let first = if placeholder {
+                &mut scan.placeholder
+            } else {
+                &mut scan.finding
+            };
+            first.get_or_insert((i, j));
+            if let Some(ts) = time::instant(at)
+                && scan.latest.as_ref().is_none_or(|(l, _)| ts > *l)
+            {
+                scan.latest = Some((ts, at.to_owned()));
+            }
             plan.push((i, j, scan_id, placeholder));
         }
     }
@@ -103,16 +132,23 @@ pub(super) fn add_scan_events(
     let mut inserts: HashMap<(usize, usize), Event> = HashMap::new();
     let mut drops: HashMap<(usize, usize), ()> = HashMap::new();
     for (i, j, scan_id, placeholder) in plan {
-        let carrier = first[&scan_id] == (i, j);
+        let scan = &scans[&scan_id];
+        let carrier = scan.finding.or(scan.placeholder) == Some((i, j));
+        let completed = scan.latest.as_ref().map(|(_, s)| s.clone());
         let e = &mut slots[i].events[j];
         e.set("scan.id", scan_id.as_str());
         match (placeholder, carrier) {
-            (true, true) => {}
+            (true, true) => {
+                if let Some(c) = completed {
+                    e.set("scan.time.completed", c);
+                }
+            }
             (true, false) => {
                 drops.insert((i, j), ());
             }
             (false, true) => {
-                inserts.insert((i, j), scan_from_finding(e, scan_id, producer, now));
+                let scan = scan_from_finding(e, scan_id, completed, producer, now);
+                inserts.insert((i, j), scan);
             }
             (false, false) => {}
         }
@@ -141,6 +177,7 @@ pub(super) fn add_scan_events(
 fn scan_from_finding(
     finding: &Event,
     scan_id: String,
+    completed: Option<String>,
     producer: Producer,
     now: Option<&str>,
 ) -> Event {
@@ -150,10 +187,7 @@ fn scan_from_finding(
     scan.opt("object.name", finding.get_str("object.name"));
     scan.put("scan.id", scan_id);
     scan.put_static("scan.name", SCAN_NAME);
-    scan.opt(
-        "scan.time.completed",
-        finding.get_str("finding.time.created"),
-    );
+    scan.opt("scan.time.completed", completed);
     for &key in OBJECT_FIELDS {
         if let Some(v) = finding.get(key) {
             scan.put(key, v.clone());
