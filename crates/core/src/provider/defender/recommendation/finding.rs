@@ -7,11 +7,14 @@ use super::super::{cves, remediation};
 use super::image::Resolved;
 use super::input::{Assessment, Cve, Package};
 use crate::cx::Cx;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
 use crate::ids;
 use crate::output::WarningCode;
 use crate::severity::Level;
+
+/// Findings a record may fan out to, per CVE entry and detected version it lists.
+const FANOUT: usize = 8;
 
 pub(super) fn events(
     a: &Assessment<'_>,
@@ -30,6 +33,19 @@ pub(super) fn events(
         p.versions.iter().copied().map(Some).collect()
     };
     let several = versions.len() > 1;
+    // One finding per CVE × version is quadratic in the record; real packages have one to
+    // a few versions. Keep the output linear in the input (a fuzzing rule of the project).
+    let (n, m) = (p.cves.len(), versions.len());
+    if several && n * m > FANOUT * (n + m) {
+        return Err(cx.error_at(
+            ErrorCode::LimitExceeded,
+            format!(
+                "{n} CVEs × {m} detected versions would make {} findings, more than {FANOUT} × ({n} + {m}): the output must stay linear in the input",
+                n * m
+            ),
+            &p.versions_node,
+        ));
+    }
     let record_id = match a.id {
         Some(id) => id.to_owned(),
         None => {

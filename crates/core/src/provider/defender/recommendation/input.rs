@@ -75,6 +75,8 @@ pub(super) struct Package<'a> {
     /// Detected versions: `ScannersDetails.mdvm`, then `.agentlessmdvm`, then
     /// `additionalData.DetectedSoftwareVersions` (an array, or a comma list).
     pub versions: Vec<&'a str>,
+    /// Where the versions came from.
+    pub versions_node: Node<'a>,
     /// Fixed version of the scanner, then of `additionalData`.
     pub fixed_version: Option<&'a str>,
     pub fix_status: Option<&'a str>,
@@ -117,12 +119,17 @@ impl<'a> Package<'a> {
         cves: Node<'a>,
     ) -> Result<Self, Error> {
         let mut versions = Vec::new();
+        let mut versions_node = ad.get("detectedSoftwareVersions");
         let mut scanner_fixed = None;
         let mut scanner_fix_status = None;
         for name in SCANNERS {
             let s = scanners.get(name);
             if versions.is_empty() {
-                versions = s.get("detectedSoftwareVersions").strs()?;
+                let node = s.get("detectedSoftwareVersions");
+                versions = node.strs()?;
+                if !versions.is_empty() {
+                    versions_node = node;
+                }
             }
             scanner_fixed = scanner_fixed.or(s.get("fixedVersion").text()?);
             scanner_fix_status = scanner_fix_status.or(s.get("fixStatus").text()?);
@@ -148,6 +155,7 @@ impl<'a> Package<'a> {
         Ok(Package {
             name: ad.get("softwareName").text()?,
             versions,
+            versions_node,
             fixed_version: scanner_fixed.or(ad.get("fixedVersion").text()?),
             fix_status: scanner_fix_status.or(ad.get("fixStatus").text()?),
             cves: entries,
