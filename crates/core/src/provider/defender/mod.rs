@@ -41,7 +41,12 @@ static INFO: ProviderInfo = ProviderInfo {
               VULNERABILITY_SCAN per image and scan, also for images whose records are all \
               Healthy. Healthy and deleted records are resolved, NotApplicable ones not \
               applicable; VM, DevOps, AKS and secrets recommendations, grouped parents, alerts, \
-              secure scores and compliance records are skipped with a reason.",
+              secure scores and compliance records are skipped with a reason. In the field \
+              table, SA marks sub-assessment sources and IR individual-recommendation sources \
+              (IR §n: shared/docs/defender-individual-recommendations.md); AD is \
+              /properties/additionalData, CVE an entry of AD/CvesDetails, SCN \
+              AD/ScannersDetails/mdvm (else agentlessmdvm), RAD \
+              /properties/resourceAdditionalData.",
     event_types: &[
         EventType::VulnerabilityFinding,
         EventType::VulnerabilityScan,
