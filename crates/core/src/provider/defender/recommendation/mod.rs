@@ -56,24 +56,27 @@ pub(super) fn map(cx: &Cx<'_>, producer: Producer) -> Result<Mapped, Error> {
         ));
     }
 
-    let image = image::resolve(&a, rad, cx)?;
-    let time = cx.required_time(&[
+    let times = [
         status.get("statusChangeDate"),
         status.get("firstEvaluationDate"),
         root.get("timeGenerated"),
-    ])?;
+    ];
     let cloud = cloud(&a);
 
     if code.eq_ignore_ascii_case("Healthy") {
-        // §6: the package is fixed; the image still counts as scanned.
+        // §6: the package is fixed; the image still counts as scanned, when the record
+        // says which image and when (else it is only resolved: nothing to reject).
+        let message = format!("status Healthy{}: the package is fixed", because(status)?);
+        let (Ok(image), Ok(time)) = (image::resolve(&a, rad, cx), cx.required_time(&times)) else {
+            return Ok(Mapped::Skipped(SkipReason::Resolved, message));
+        };
         let mut scan = scan::placeholder(producer, cx.now, &image.object_id, &image.image, &time);
         cloud.put(&mut scan);
         end(cx, &rad_cx, &rad_doc);
-        return Ok(Mapped::Resolved(
-            vec![scan],
-            format!("status Healthy{}: the package is fixed", because(status)?),
-        ));
+        return Ok(Mapped::Resolved(vec![scan], message));
     }
+    let image = image::resolve(&a, rad, cx)?;
+    let time = cx.required_time(&times)?;
 
     let scanners_node = ad.get("ScannersDetails");
     let scanners_doc = cx.parse_embedded(&scanners_node)?;
