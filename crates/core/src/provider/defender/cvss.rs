@@ -61,3 +61,16 @@ pub(super) fn sort_by_version<T>(entries: &mut [(&str, T)]) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::sort_by_version;
+
+    #[test]
+    fn versions_sort_as_numbers() {
+        let mut v = vec![("4.0", ()), ("3", ()), ("10", ()), ("2.0", ()), ("3.1", ())];
+        sort_by_version(&mut v);
+        let keys: Vec<&str> = v.iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, ["2.0", "3", "3.1", "4.0", "10"]);
+    }
+}

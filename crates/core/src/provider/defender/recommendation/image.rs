@@ -79,3 +79,31 @@ pub(super) fn resolve(a: &Assessment<'_>, rad: Node<'_>, cx: &Cx<'_>) -> Result<
     let object_id = image.object_id().unwrap_or_else(|| digest.to_owned());
     Ok(Resolved { object_id, image })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_in_resource_ids() {
+        let hex = "7663".repeat(16);
+        let azure = format!(
+            "/subscriptions/s/providers/Microsoft.ContainerRegistry/registries/r/repositories-a-b-images-sha256:{hex}"
+        );
+        assert_eq!(digest_in_id(&azure), Some(format!("sha256:{hex}").as_str()));
+        let aws = format!("1.dkr.ecr.eu-west-1.amazonaws.com/team/api@sha256:{hex}");
+        assert_eq!(digest_in_id(&aws), Some(format!("sha256:{hex}").as_str()));
+        assert_eq!(digest_in_id("/x/repositories-a-images-sha256:abc"), None);
+        assert_eq!(digest_in_id("/x/repositories-a-images-latest"), None);
+    }
+
+    #[test]
+    fn image_references_but_not_arm_paths() {
+        assert_eq!(
+            reference(Some("1.dkr.ecr.us-east-1.amazonaws.com/team/api@sha256:ab")),
+            (Some("1.dkr.ecr.us-east-1.amazonaws.com"), Some("team/api"))
+        );
+        assert_eq!(reference(Some("/subscriptions/s/x@y")), (None, None));
+        assert_eq!(reference(None), (None, None));
+    }
+}
