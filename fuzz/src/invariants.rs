@@ -261,7 +261,8 @@ pub fn is_uuid(s: &str) -> bool {
 pub fn obvious_record_count(data: &[u8]) -> Option<usize> {
     let plain = |v: &serde_json::Value| {
         v.as_object().is_some_and(|o| {
-            !["records", "findings", "Findings", "value"]
+            // `data`: an Azure Resource Graph page (or a record's field; not obvious).
+            !["records", "findings", "Findings", "value", "data"]
                 .iter()
                 .any(|k| o.contains_key(*k))
         })

@@ -6,7 +6,7 @@
 //! fails with the JSON pointer of the value it was given. camelCase names also match their
 //! PascalCase spelling (`id` matches `Id`), since providers send both.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -34,6 +34,14 @@ pub(crate) struct Cx<'a> {
     original: RefCell<Option<Option<EventValue>>>,
     /// Names of missing places: (name, index of the name above it or [`NO_TAIL`]).
     tails: RefCell<Vec<(&'static str, u32)>>,
+    /// Whether keys match in any case (`cveid` matches `CveId`), not only camelCase and
+    /// PascalCase; providers turn it on for records whose casing is known to vary.
+    any_case: Cell<bool>,
+    /// For a document held in a string of the record ([`Cx::embedded`]): the record's
+    /// context, which collects the warnings.
+    parent: Option<&'a Cx<'a>>,
+    /// Unmapped paths inside embedded documents, relative to the record.
+    embedded_unmapped: RefCell<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +80,14 @@ pub(crate) struct Node<'a> {
     fault: Fault,
 }
 
+/// A JSON document held in a string of the record, parsed; see [`Cx::parse_embedded`].
+pub(crate) struct Embedded<'a> {
+    record: Record<'a>,
+    /// The string's pointer relative to the record.
+    prefix: String,
+    dom: Value<'a>,
+}
+
 /// A timestamp as the provider sent it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Time<'a> {
@@ -99,7 +115,70 @@ impl<'a> Cx<'a> {
                 .then(|| RefCell::new(HashMap::new())),
             original: RefCell::new(None),
             tails: RefCell::new(Vec::new()),
+            any_case: Cell::new(false),
+            parent: None,
+            embedded_unmapped: RefCell::new(Vec::new()),
         }
+    }
+
+    /// From now on, keys of this record match in any case.
+    pub(crate) fn match_keys_in_any_case(&self) {
+        self.any_case.set(true);
+    }
+
+    /// The JSON document a string of the record holds (Azure's `additionalData` is a map
+    /// of strings, some of them JSON): `Ok(None)` when `at` is not a string. The document
+    /// is parsed into `dom`, which the caller keeps for the lifetime of the returned
+    /// context; pointers in it continue the string's pointer, warnings go to this record.
+    pub(crate) fn parse_embedded(&self, at: &Node<'a>) -> Result<Option<Embedded<'a>>, Error> {
+        if !matches!(at.present()?, Some(Value::Str(_))) {
+            return Ok(None);
+        }
+        let Some(text) = at.opt_str()? else {
+            return Ok(None);
+        };
+        let parsed = serde_json::from_str::<Value<'a>>(text).map_err(|e| {
+            self.error_at(
+                ErrorCode::InvalidJson,
+                format!(
+                    "the string does not hold JSON: {} at column {}",
+                    json::bare_message(&e),
+                    e.column()
+                ),
+                at,
+            )
+        })?;
+        let max = self.options.limits.max_depth;
+        if json::depth_exceeds(&parsed, max) {
+            let e = Error::limit("maxDepth", max as usize, "levels of nesting");
+            return Err(self.error_at(e.code(), e.message(), at));
+        }
+        Ok(Some(Embedded {
+            record: Record {
+                index: self.record.index,
+                pointer: format!("{}{}", self.record.pointer, at.pointer()),
+                line: self.record.line,
+                text: self.record.text,
+                dom: None,
+            },
+            prefix: at.pointer(),
+            dom: parsed,
+        }))
+    }
+
+    /// The context of an embedded document parsed by [`Cx::parse_embedded`].
+    pub(crate) fn embedded(&'a self, doc: &'a Embedded<'a>) -> Cx<'a> {
+        let mut cx = Cx::new(self.options, self.now, self.payload, &doc.record, &doc.dom);
+        cx.any_case.set(self.any_case.get());
+        cx.parent = Some(self);
+        cx
+    }
+
+    /// Ends an embedded document's context: its unread paths join this record's report.
+    pub(crate) fn end_embedded(&self, sub: &Cx<'_>, doc: &Embedded<'_>) {
+        let unmapped = sub.unmapped();
+        let mut mine = self.embedded_unmapped.borrow_mut();
+        mine.extend(unmapped.into_iter().map(|p| format!("{}{p}", doc.prefix)));
     }
 
     /// The record's root.
@@ -131,9 +210,10 @@ impl<'a> Cx<'a> {
         message: impl Into<String>,
         node: &Node<'_>,
     ) -> Error {
+        // The node's own record pointer: an embedded document's continues the string's.
         let e = Error::new(code, message).with_pointer(format!(
             "{}{}",
-            self.record.pointer,
+            node.cx.record.pointer,
             node.pointer()
         ));
         match json::offset_in(self.payload, self.record.text) {
@@ -147,11 +227,15 @@ impl<'a> Cx<'a> {
 
     /// Raises a warning about the value at `node`.
     pub(crate) fn warn(&self, code: WarningCode, message: impl Into<String>, node: &Node<'_>) {
-        self.warnings.borrow_mut().push(Warning {
+        let warnings = match self.parent {
+            Some(p) => &p.warnings,
+            None => &self.warnings,
+        };
+        warnings.borrow_mut().push(Warning {
             record: self.record.index,
             code,
             message: message.into(),
-            pointer: format!("{}{}", self.record.pointer, node.pointer()),
+            pointer: format!("{}{}", node.cx.record.pointer, node.pointer()),
         });
     }
 
@@ -238,15 +322,22 @@ impl<'a> Cx<'a> {
     /// Ends the record: its warnings, and (for mapped records, with the report on) the
     /// source paths no mapping read, sorted and without duplicates.
     pub(crate) fn finish(self, mapped: bool) -> (Vec<Warning>, Vec<String>) {
+        let unmapped = if mapped { self.unmapped() } else { Vec::new() };
+        (self.warnings.into_inner(), unmapped)
+    }
+
+    /// The source paths no mapping read (with the report on), sorted, without duplicates.
+    fn unmapped(&self) -> Vec<String> {
         let mut unmapped = Vec::new();
-        if let (true, Some(touched)) = (mapped, &self.touched) {
+        if let Some(touched) = &self.touched {
             let touched = touched.borrow();
             let mut path = String::new();
             collect_unmapped(self.root, &touched, &mut path, &mut unmapped);
+            unmapped.extend(self.embedded_unmapped.take());
             unmapped.sort();
             unmapped.dedup();
         }
-        (self.warnings.into_inner(), unmapped)
+        unmapped
     }
 
     fn push_tail(&self, name: &'static str, above: u32) -> u32 {
@@ -295,7 +386,7 @@ impl<'a> Node<'a> {
                 let mut found = None;
                 let mut twice = false;
                 for (k, child) in obj.iter() {
-                    if key_matches(k, name) {
+                    if key_matches(k, name, self.cx.any_case.get()) {
                         twice |= found.is_some();
                         found.get_or_insert(child);
                     }
@@ -571,10 +662,14 @@ impl std::fmt::Display for Time<'_> {
     }
 }
 
-/// `key` is `name`, or `name` with its first letter upper-cased.
-fn key_matches(key: &str, name: &str) -> bool {
+/// `key` is `name`, or `name` with its first letter upper-cased (or, with `any_case`,
+/// `name` in any case).
+fn key_matches(key: &str, name: &str, any_case: bool) -> bool {
     if key.len() != name.len() {
         return false;
+    }
+    if any_case {
+        return key.eq_ignore_ascii_case(name);
     }
     let (kb, nb) = (key.as_bytes(), name.as_bytes());
     (kb[0] == nb[0] || kb[0] == nb[0].to_ascii_uppercase()) && kb[1..] == nb[1..]

@@ -2,7 +2,9 @@
 //!
 //! Accepted shapes (design §2): one record; a JSON array of records; `{"records": [...]}`
 //! (Azure Monitor style); `{"findings": [...]}` / `{"Findings": [...]}` (GuardDuty
-//! `GetFindings`); `{"value": [...]}` (Azure REST list responses); NDJSON; and Azure
+//! `GetFindings`); `{"value": [...]}` (Azure REST list responses); `{"data": [...]}` (Azure
+//! Resource Graph result pages: REST `totalRecords`/`count`/`facets`/`resultTruncated`/
+//! `$skipToken`, `az graph query` `count`/`skip_token`/`total_records`); NDJSON; and Azure
 //! Functions' Event Hubs batches, where each element may be a JSON *string* holding the
 //! message body. A body string is decoded once; it may hold a record or a container.
 //!
@@ -241,6 +243,16 @@ struct Containers<'a> {
     findings_pascal: Option<&'a RawValue>,
     #[serde(borrow)]
     value: Option<&'a RawValue>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+    /// A record's discriminators: an object that has one is a record even with a `data`
+    /// array (`data` is too common a field name to be a container on its own).
+    #[serde(borrow, rename = "type")]
+    kind: Option<&'a RawValue>,
+    #[serde(borrow, rename = "Type")]
+    kind_pascal: Option<&'a RawValue>,
+    #[serde(borrow, rename = "detail-type")]
+    detail_type: Option<&'a RawValue>,
 }
 
 impl<'a> Containers<'a> {
@@ -251,6 +263,12 @@ impl<'a> Containers<'a> {
             ("findings", self.findings),
             ("Findings", self.findings_pascal),
             ("value", self.value),
+            (
+                "data",
+                self.data.filter(|_| {
+                    self.kind.is_none() && self.kind_pascal.is_none() && self.detail_type.is_none()
+                }),
+            ),
         ]
         .into_iter()
         .find_map(|(k, v)| {
@@ -260,12 +278,17 @@ impl<'a> Containers<'a> {
     }
 }
 
-/// Whether a parsed object is a container of records.
+/// Whether a parsed object is a container of records (the rule of [`Containers::array`]).
 fn is_container(dom: &Value<'_>) -> bool {
     dom.as_object().is_some_and(|o| {
+        let array = |k: &str| o.get(k).is_some_and(Value::is_array);
         ["records", "findings", "Findings", "value"]
-            .iter()
-            .any(|k| o.get(k).is_some_and(Value::is_array))
+            .into_iter()
+            .any(array)
+            || (array("data")
+                && !["type", "Type", "detail-type"]
+                    .iter()
+                    .any(|k| o.contains_key(k)))
     })
 }
 
@@ -592,6 +615,24 @@ mod tests {
         );
         // `value` that is not an array is just a field of a record.
         assert_eq!(shape(r#"{"value":"x"}"#), [":13"]);
+        // Azure Resource Graph pages: the paging fields are neither records nor errors.
+        assert_eq!(
+            shape(
+                r#"{"totalRecords":3,"count":1,"data":[{"a":1}],"facets":[],"resultTruncated":"false","$skipToken":"x"}"#
+            ),
+            ["/data/0:7"]
+        );
+        assert_eq!(
+            shape(r#"{"count":1,"data":[{"a":1}],"skip_token":null,"total_records":1}"#),
+            ["/data/0:7"]
+        );
+        // A record with a `data` array stays a record.
+        assert_eq!(shape(r#"{"type":"t","data":[1]}"#), [":23"]);
+        // Inside a message body too.
+        assert_eq!(
+            shape(r#"["{\"data\":[{\"a\":1}],\"count\":1}"]"#),
+            ["/0/data/0:7"]
+        );
     }
 
     #[test]

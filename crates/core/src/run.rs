@@ -153,6 +153,13 @@ impl<'o> Run<'o> {
             Ok(Mapped::Skipped(reason, message)) => {
                 (Outcome::Skipped { reason, message }, Vec::new())
             }
+            Ok(Mapped::Resolved(mut events, message)) => {
+                for e in &mut events {
+                    e.put_static(MAPPING_VERSION_FIELD, MAPPING_VERSION);
+                }
+                let reason = SkipReason::Resolved;
+                (Outcome::Skipped { reason, message }, events)
+            }
             Err(error) => (Outcome::Rejected { error }, Vec::new()),
         };
         let mapped = matches!(outcome, Outcome::Mapped { .. });
@@ -194,6 +201,11 @@ impl<'o> Run<'o> {
         let max_string = self.options.limits.max_string_bytes as usize;
         let mut events = Vec::with_capacity(total);
         for (slot, outcome) in self.slots.into_iter().zip(&mut self.outcomes) {
+            // A resolved record that carries its object's scan is mapped into it (see
+            // `Mapped::Resolved`).
+            if matches!(outcome.outcome, Outcome::Skipped { .. }) && !slot.events.is_empty() {
+                outcome.outcome = Outcome::Mapped { events: 0 };
+            }
             if let Outcome::Mapped { events: n } = &mut outcome.outcome {
                 *n = u32::try_from(slot.events.len()).unwrap_or(u32::MAX);
             }

@@ -104,8 +104,10 @@ fn collect(v: &Json, out: &mut Vec<Json>) {
                 collect(&inner, out);
             }
         }
-        Json::Object(o) => match ["records", "findings", "Findings", "value"]
+        // `data`: an Azure Resource Graph page, when the object is not a record itself.
+        Json::Object(o) => match ["records", "findings", "Findings", "value", "data"]
             .iter()
+            .filter(|k| **k != "data" || !o.contains_key("type"))
             .find_map(|k| o.get(*k).filter(|v| v.is_array()))
         {
             Some(items) => collect(items, out),

@@ -359,6 +359,7 @@ const EXAMPLE_FILES: &[&str] = &[
     "testdata/samples/defender-for-cloud/arg-subassessment-mdvm-aws-ecr-CVE-2023-32700.json",
     "testdata/samples/defender-for-cloud/arg-subassessment-mdvm-gcp-gar-CVE-2017-11613.json",
     "testdata/cases/defender-for-cloud/event-hubs-batch.json",
+    "testdata/samples/defender-for-cloud/synthetic-individual-rec-eventhub-batch.json",
     "testdata/samples/guardduty/guardduty-sentinel-integration__network-connection-eventbridge.json",
     "testdata/samples/guardduty/aws-samples-automated-response__ec2.json",
     "testdata/cases/guardduty/eks-multi-container.json",

@@ -94,6 +94,11 @@ pub(crate) const fn rule(
 pub(crate) enum Mapped {
     Events(Vec<Event>),
     Skipped(SkipReason, String),
+    /// A resolved finding that still says its object was scanned: skipped as resolved,
+    /// with coverage events (e.g. a scan placeholder) for [`Provider::finish`]. A record
+    /// whose slot still holds events after `finish` counts as mapped into them (the events
+    /// must be located by the mapped counts); else it stays skipped.
+    Resolved(Vec<Event>, String),
 }
 
 /// A provider's mapping of one record; see the module docs of each provider.

@@ -4,6 +4,7 @@
 //! MDVM), `…/registries/<name>/repository/<repo>/imageDigest/<digest>/…` (Qualys).
 
 use super::input::{Artifact, Properties, SubAssessment};
+use crate::event::Event;
 use crate::image::{is_content_digest, split_registry};
 
 #[derive(Debug, Default, PartialEq)]
@@ -59,6 +60,19 @@ impl Image {
             registry,
             tags,
         }
+    }
+
+    /// The `container_image.*` fields (SD §1.9). `container_image.name` is the image name
+    /// without registry, tag and digest, i.e. the repository: the skills' CONTAINER_IMAGE
+    /// table ("Image name without tag (e.g. `online-boutique/checkoutservice`)", S4 in
+    /// semantic-dictionary.md) and the operator's split, where the registry is apart (C6).
+    pub(super) fn put(&self, e: &mut Event) {
+        e.opt("container_image.digest", self.digest.clone());
+        e.opt("container_image.id", self.other_id.clone());
+        e.opt("container_image.name", self.repository.clone());
+        e.opt("container_image.repository", self.repository.clone());
+        e.opt("container_image.registry", self.registry.clone());
+        e.opt("container_image.tags", Some(self.tags.clone()));
     }
 
     /// The stable object id: `registry/repository@digest`, leaving out what is unknown.
@@ -123,7 +137,7 @@ fn parse_resource_id(id: &str) -> FromId {
 
 /// `<name>.azurecr.io` from an ARM id naming a container registry (ACR login servers are
 /// the lower-cased registry name under `azurecr.io`).
-fn acr_login_server(arm_id: &str) -> Option<String> {
+pub(super) fn acr_login_server(arm_id: &str) -> Option<String> {
     let (_, rest) = split_ci(arm_id, "/providers/Microsoft.ContainerRegistry/registries/")?;
     let name = rest.split('/').next()?.trim();
     (!name.is_empty() && !name.contains(['{', ' ']))

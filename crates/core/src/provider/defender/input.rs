@@ -7,6 +7,7 @@
 //! Field names: Azure REST API specs, `Microsoft.Security/.../subAssessments.json`, and
 //! Defender for Cloud's "Container vulnerability assessments" sub-assessment reference.
 
+use super::cvss::{Entry as Cvss, sort_by_version};
 use crate::cx::Node;
 use crate::error::Error;
 
@@ -61,21 +62,13 @@ pub(crate) struct Vulnerability<'a> {
     /// Qualys-era: `cvss` sits directly under `additionalData`.
     pub cvss_flat: Vec<(&'a str, Cvss<'a>)>,
     pub cvss_v30_score: Node<'a>,
-    pub exploit: Option<Exploitability>,
+    /// `exploitabilityAssessment`, read by [`super::remediation::exploit_status`].
+    pub exploit: Node<'a>,
     pub references: Vec<Reference<'a>>,
     pub cwe: Vec<&'a str>,
     /// Qualys-era CVE list.
     pub cve: Vec<Reference<'a>>,
     pub patchable: Option<bool>,
-}
-
-pub(crate) struct Cvss<'a> {
-    pub base: Node<'a>,
-    pub vector: Option<&'a str>,
-}
-
-pub(crate) struct Exploitability {
-    pub flagged: bool,
 }
 
 pub(crate) struct Reference<'a> {
@@ -157,21 +150,6 @@ impl<'a> Properties<'a> {
 impl<'a> Vulnerability<'a> {
     pub(crate) fn read(ad: Node<'a>) -> Result<Vulnerability<'a>, Error> {
         let v = ad.get_or_data("vulnerabilityDetails");
-        let x = v.get("exploitabilityAssessment");
-        let exploit = if x.exists() {
-            let mut flagged = false;
-            for flag in [
-                "exploitStepsPublished",
-                "exploitStepsVerified",
-                "isInExploitKit",
-            ] {
-                flagged |= x.get(flag).opt_bool()? == Some(true);
-            }
-            flagged |= !x.get("exploitUris").strs()?.is_empty();
-            Some(Exploitability { flagged })
-        } else {
-            None
-        };
         let mut cwe = Vec::new();
         for w in v.get("weaknesses").get("cwe").items()? {
             if let Some(id) = w.get("id").opt_str()? {
@@ -185,7 +163,7 @@ impl<'a> Vulnerability<'a> {
             cvss: cvss_map(v.get("cvss"))?,
             cvss_flat: cvss_map(ad.get_or_data("cvss"))?,
             cvss_v30_score: ad.get_or_data("cvssV30Score"),
-            exploit,
+            exploit: v.get("exploitabilityAssessment"),
             references: references(v.get("references"))?,
             cwe,
             cve: references(ad.get_or_data("cve"))?,
@@ -207,7 +185,7 @@ fn cvss_map<'a>(m: Node<'a>) -> Result<Vec<(&'a str, Cvss<'a>)>, Error> {
             ));
         }
     }
-    out.sort_by(|a, b| a.0.cmp(b.0));
+    sort_by_version(&mut out);
     Ok(out)
 }
 

@@ -2,11 +2,12 @@
 //! sub-assessment (image × vulnerability × package). Other record kinds are skipped with a
 //! reason; the scan events come in [`super::scan`].
 
-use super::artifact::{Image, split_ci};
-use super::input::{
-    Artifact, Cvss as CvssEntry, Properties, Software, SubAssessment, Vulnerability,
-};
+use super::artifact::Image;
+use super::cloud::{Cloud, assessment_key};
+use super::cvss::Choice;
+use super::input::{Artifact, Properties, Software, SubAssessment, Vulnerability};
 use super::severity::TABLE;
+use super::{cves, recommendation, remediation, scan};
 use crate::cx::{Cx, Node};
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
@@ -26,6 +27,7 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     let root = cx.root();
     match classify(shape) {
         Class::SubAssessment => {}
+        Class::Assessment => return recommendation::map(cx, producer),
         Class::Skip(reason, message) => return Ok(Mapped::Skipped(reason, message)),
         Class::NoType => {
             return Err(cx.error_at(
@@ -71,7 +73,7 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
         ));
     }
     if let Some(skip) = status_skip(&p) {
-        return Ok(skip);
+        return healthy_scan(skip, &s, &p, cx, producer);
     }
 
     let vuln = Vulnerability::read(ad)?;
@@ -83,8 +85,9 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     let (package, version) = (software.package_name, software.version);
     let time = cx.required_time(&[p.time_generated, s.time_generated])?;
     let finding_id = match s.id.filter(|i| !i.is_empty()) {
-        // ARM ids vary in case between exports (`subAssessments`, `subassessments`).
-        Some(id) => id.to_ascii_lowercase(),
+        // As the provider sent it: ARM ids vary in case between exports, but a finding id
+        // is the vendor's identifier (issue 10), not ours to normalize.
+        Some(id) => id.to_owned(),
         None => {
             cx.warn(
                 WarningCode::IdDerived,
@@ -99,7 +102,7 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
             ])
         }
     };
-    let cvss = Cvss::pick(&vuln)?;
+    let cvss = pick_cvss(&vuln)?;
     let (label, label_node) = match vuln.severity {
         Some(l) => (Some(l), vuln.severity_node),
         None => (p.status.severity, p.status.severity_node),
@@ -149,8 +152,18 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     e.opt("vulnerability.id", vuln_id);
     e.opt("vulnerability.title", Some(display));
     e.opt("vulnerability.description", p.description);
-    let cves = cve_ids(&vuln, vuln_id);
-    let external_url = external_url(&vuln, vuln_id, &cves);
+    let cves = cves::cve_ids(
+        vuln_id
+            .into_iter()
+            .chain(vuln.cve.iter().filter_map(|r| r.title)),
+    );
+    let external_url = cves::external_url(
+        vuln_id.into_iter().chain(cves.iter().map(String::as_str)),
+        vuln.references
+            .iter()
+            .chain(&vuln.cve)
+            .map(|r| (r.title, r.link)),
+    );
     e.opt("vulnerability.references.cve", Some(cves));
     e.opt(
         "vulnerability.references.cwe",
@@ -162,13 +175,7 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     e.opt("vulnerability.cvss.vector", cvss.vector);
     e.opt(
         "vulnerability.exploit.status",
-        vuln.exploit.as_ref().map(|x| {
-            if x.flagged {
-                "AVAILABLE"
-            } else {
-                "NOT_AVAILABLE"
-            }
-        }),
+        remediation::exploit_status(vuln.exploit)?,
     );
     e.opt(
         "vulnerability.remediation.status",
@@ -182,14 +189,10 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     e.opt("component.name", package);
     e.opt("component.version", version);
 
-    e.opt("container_image.digest", image.digest.clone());
-    e.opt("container_image.id", image.other_id.clone());
-    e.opt("container_image.repository", image.repository.clone());
-    e.opt("container_image.registry", image.registry.clone());
-    e.opt("container_image.tags", Some(image.tags.clone()));
+    image.put(&mut e);
     // Filled per image once the whole call is mapped (see `scan`).
     e.put_static("scan.id", "");
-    cloud(&mut e, &s, &p);
+    cloud(&s, &p).put(&mut e);
     e.opt("defender.assessment.key", assessment_key(s.id));
     e.put("defender.assessed_resource_type", assessed);
     Ok(Mapped::Events(vec![e]))
@@ -197,6 +200,8 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
 
 enum Class {
     SubAssessment,
+    /// `Microsoft.Security/assessments`: individual recommendations and other assessments.
+    Assessment,
     Skip(SkipReason, String),
     NoType,
 }
@@ -214,10 +219,7 @@ fn classify(shape: &Shape<'_>) -> Class {
             "security alerts are mapped by provider `defender-alerts`: use provider `auto` or `defender-alerts`".into(),
         )
     } else if t == "microsoft.security/assessments" {
-        Class::Skip(
-            SkipReason::UnsupportedRecordType,
-            "assessments (recommendations) are not mapped yet; container findings arrive as sub-assessments".into(),
-        )
+        Class::Assessment
     } else if t.starts_with("microsoft.security/securescore") {
         Class::Skip(
             SkipReason::NotAFinding,
@@ -303,137 +305,68 @@ fn object_id(
     }
 }
 
-/// The CVSS score, version and vector of a record.
-#[derive(Default)]
-struct Cvss<'a> {
-    score: Option<f64>,
-    version: Option<String>,
-    vector: Option<String>,
-    /// Where the score came from.
-    at: Option<Node<'a>>,
-}
-
-impl<'a> Cvss<'a> {
-    fn pick(v: &Vulnerability<'a>) -> Result<Cvss<'a>, Error> {
-        let map = if v.cvss.is_empty() {
-            &v.cvss_flat
-        } else {
-            &v.cvss
-        };
-        let mut c = Cvss::default();
-        if let Some((key, entry)) = best_version(map) {
-            c.vector = entry.vector.filter(|s| !s.is_empty()).map(str::to_owned);
-            c.version = Some(
-                c.vector
-                    .as_deref()
-                    .and_then(|v| v.strip_prefix("CVSS:"))
-                    .and_then(|v| v.split('/').next())
-                    .unwrap_or(key)
-                    .to_owned(),
-            );
-            c.score = entry.base.opt_num()?;
-            c.at = c.score.is_some().then_some(entry.base);
-        }
-        // MDVM's top-level score wins: it is what the portal shows.
-        if let Some(n) = v.cvss_v30_score.opt_num()? {
-            c.score = Some(n);
-            c.at = Some(v.cvss_v30_score);
-            c.version.get_or_insert_with(|| "3.0".into());
-        }
-        Ok(c)
+/// The CVSS of a sub-assessment: the `cvss` map's best entry, MDVM's `cvssV30Score` over it.
+fn pick_cvss<'a>(v: &Vulnerability<'a>) -> Result<Choice<'a>, Error> {
+    let map = if v.cvss.is_empty() {
+        &v.cvss_flat
+    } else {
+        &v.cvss
+    };
+    let mut c = Choice::best(map, true)?;
+    // MDVM's top-level score wins: it is what the portal shows.
+    if let Some(n) = v.cvss_v30_score.opt_num()? {
+        c.score = Some(n);
+        c.at = Some(v.cvss_v30_score);
+        c.version.get_or_insert_with(|| "3.0".into());
     }
-}
-
-/// The highest CVSS version that carries a score or vector.
-fn best_version<'m, 'a>(
-    map: &'m [(&'a str, CvssEntry<'a>)],
-) -> Option<(&'a str, &'m CvssEntry<'a>)> {
-    map.iter()
-        .rev()
-        .find(|(_, c)| c.base.exists() || c.vector.is_some())
-        .map(|(k, c)| (*k, c))
-}
-
-fn cve_ids(v: &Vulnerability<'_>, vuln_id: Option<&str>) -> Vec<String> {
-    let mut cves: Vec<String> = vuln_id.into_iter().map(str::to_owned).collect();
-    for r in &v.cve {
-        if let Some(t) = r.title {
-            cves.push(t.to_owned());
-        }
-    }
-    let mut seen = Vec::new();
-    cves.retain(|c| {
-        let keep = c.starts_with("CVE-") && !seen.contains(c);
-        if keep {
-            seen.push(c.clone());
-        }
-        keep
-    });
-    cves
-}
-
-/// The link the vendor gives for the vulnerability itself (NVD for MDVM).
-fn external_url(v: &Vulnerability<'_>, vuln_id: Option<&str>, cves: &[String]) -> Option<String> {
-    let wanted: Vec<&str> = vuln_id
-        .into_iter()
-        .chain(cves.iter().map(String::as_str))
-        .collect();
-    v.references
-        .iter()
-        .chain(&v.cve)
-        .filter(|r| r.title.is_some_and(|t| wanted.contains(&t)))
-        .find_map(|r| r.link)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
+    Ok(c)
 }
 
 fn remediation_status(s: &Software<'_>, v: &Vulnerability<'_>) -> Option<&'static str> {
     if let Some(status) = s.fix_status {
-        return match status.to_ascii_lowercase().as_str() {
-            "fixavailable" => Some("AVAILABLE"),
-            "nofixavailable" | "wontfix" | "scheduled" => Some("NOT_AVAILABLE"),
-            _ => None,
-        };
+        return remediation::fix_status(status);
     }
     v.patchable
         .map(|p| if p { "AVAILABLE" } else { "NOT_AVAILABLE" })
 }
 
-fn cloud(e: &mut Event, s: &SubAssessment<'_>, p: &Properties<'_>) {
+fn cloud<'a>(s: &SubAssessment<'a>, p: &Properties<'a>) -> Cloud<'a> {
     let rd = &p.resource;
-    let source = rd.source.map(str::to_ascii_lowercase);
-    e.opt("cloud.provider", source.clone());
-    if source.as_deref() == Some("aws") {
-        e.opt("aws.account.id", rd.hierarchy_id);
-        e.opt("aws.region", rd.region);
-        e.opt("aws.arn", rd.native_cloud_unique_identifier);
+    Cloud {
+        source: rd.source,
+        hierarchy_id: rd.hierarchy_id,
+        region: rd.region,
+        native_cloud_unique_identifier: rd.native_cloud_unique_identifier,
+        arm_id: s.id,
+        tenant_id: s.tenant_id,
+        subscription_id: s.subscription_id,
+        resource_group: s.resource_group,
     }
-    let arm = s.id.unwrap_or("");
-    e.opt("azure.tenant.id", s.tenant_id);
-    e.opt(
-        "azure.subscription",
-        s.subscription_id
-            .map(str::to_owned)
-            .or_else(|| arm_segment(arm, "/subscriptions/")),
-    );
-    e.opt(
-        "azure.resource.group",
-        s.resource_group
-            .map(str::to_owned)
-            .or_else(|| arm_segment(arm, "/resourceGroups/")),
-    );
 }
 
-/// The path segment after `key` in an ARM id, unless it is a documentation placeholder.
-fn arm_segment(arm: &str, key: &str) -> Option<String> {
-    let (_, rest) = split_ci(arm, key)?;
-    let seg = rest.split('/').next()?.trim();
-    (!seg.is_empty() && !seg.starts_with('{')).then(|| seg.to_owned())
-}
-
-/// The parent assessment's key: the segment after `/assessments/`.
-fn assessment_key(arm: Option<&str>) -> Option<String> {
-    arm_segment(arm?, "/assessments/")
+/// A Healthy container sub-assessment still says its image was scanned (issue 10): it is
+/// skipped as resolved, carrying a scan placeholder when its image and time are readable.
+fn healthy_scan(
+    skip: Mapped,
+    s: &SubAssessment<'_>,
+    p: &Properties<'_>,
+    cx: &Cx<'_>,
+    producer: Producer,
+) -> Result<Mapped, Error> {
+    let Mapped::Skipped(SkipReason::Resolved, message) = skip else {
+        return Ok(skip);
+    };
+    let artifact = Artifact::read(p.additional_data)?;
+    let image = Image::resolve(s, p, &artifact);
+    let time = [p.time_generated, s.time_generated]
+        .into_iter()
+        .find_map(|n| n.time().ok().flatten().and_then(|t| cx.time(t, &n)));
+    let (Some(object_id), Some(time)) = (image.object_id(), time) else {
+        return Ok(Mapped::Skipped(SkipReason::Resolved, message));
+    };
+    let mut e = scan::placeholder(producer, cx.now, &object_id, &image, &time);
+    cloud(s, p).put(&mut e);
+    Ok(Mapped::Resolved(vec![e], message))
 }
 
 #[cfg(test)]

@@ -1,12 +1,20 @@
 //! Microsoft Defender for Cloud container image vulnerability assessments, as exported to
 //! Azure Event Hubs (continuous export) or read from Azure Resource Graph, to
-//! `VULNERABILITY_FINDING` and `VULNERABILITY_SCAN` events.
+//! `VULNERABILITY_FINDING` and `VULNERABILITY_SCAN` events. Two formats: the individual
+//! recommendations (`Microsoft.Security/assessments`, one record per vulnerable package;
+//! [`recommendation`]) and the retired sub-assessments (one record per CVE and package;
+//! [`map`]).
 
 mod artifact;
+mod cloud;
+mod cves;
+mod cvss;
 #[cfg(feature = "docs")]
 mod fields;
 mod input;
 mod map;
+mod recommendation;
+mod remediation;
 mod scan;
 mod severity;
 
@@ -22,12 +30,23 @@ static INFO: ProviderInfo = ProviderInfo {
     id: "defender-for-cloud",
     name: "Microsoft Defender for Cloud",
     vendor: "Microsoft",
-    summary: "Container image vulnerability sub-assessments (Qualys-era \
-              ContainerRegistryVulnerability and MDVM Azure/Aws/GcpContainerRegistryVulnerability), \
-              camelCase or PascalCase, from continuous export or Azure Resource Graph. One \
-              VULNERABILITY_FINDING per record (image × vulnerability × package) and one \
-              VULNERABILITY_SCAN per image per call. Healthy and NotApplicable records, \
-              assessments, alerts, secure scores and compliance records are skipped with a reason.",
+    summary: "Container image vulnerabilities in both formats, from continuous export \
+              (Event Hubs) or Azure Resource Graph (`data`/`value` pages), camelCase or \
+              PascalCase: individual recommendations (Microsoft.Security/assessments with \
+              ResourceType .containerimage, category SoftwareUpdate; CvesDetails, \
+              ScannersDetails and resourceAdditionalData as JSON text or objects), one \
+              VULNERABILITY_FINDING per image × package × CVE with the CVE's own severity; and \
+              the retired sub-assessments (Qualys-era ContainerRegistryVulnerability and MDVM \
+              Azure/Aws/GcpContainerRegistryVulnerability), one finding per record. One \
+              VULNERABILITY_SCAN per image and scan, also for images whose records are all \
+              Healthy. Healthy and deleted records are resolved, NotApplicable ones not \
+              applicable; VM, DevOps, AKS and secrets recommendations, grouped parents, alerts, \
+              secure scores and compliance records are skipped with a reason. In the field \
+              table, SA marks sub-assessment sources and IR individual-recommendation sources \
+              (IR §n: shared/docs/defender-individual-recommendations.md); AD is \
+              /properties/additionalData, CVE an entry of AD/CvesDetails, SCN \
+              AD/ScannersDetails/mdvm (else agentlessmdvm), RAD \
+              /properties/resourceAdditionalData.",
     event_types: &[
         EventType::VulnerabilityFinding,
         EventType::VulnerabilityScan,
@@ -55,6 +74,13 @@ static INFO: ProviderInfo = ProviderInfo {
             title: "Event Hubs batch: two findings on one ACR image, a healthy one, a secure score",
             payload: minified_json!(
                 "../../../../../testdata/cases/defender-for-cloud/event-hubs-batch.json"
+            ),
+        },
+        Example {
+            name: "individual-recommendations-event-hubs",
+            title: "Individual recommendations (2026 format): Event Hubs batch with two vulnerable packages of one ACR image, a Healthy package, a VM update and a secret",
+            payload: minified_json!(
+                "../../../../../testdata/samples/defender-for-cloud/synthetic-individual-rec-eventhub-batch.json"
             ),
         },
     ],

@@ -7,7 +7,7 @@ use crate::severity::{DYNATRACE_BANDS, FIXED_SCORES, Level, SeverityTable};
 
 pub(crate) static TABLE: SeverityTable = SeverityTable {
     id: "defender-for-cloud/1",
-    source: "Dynatrace Defender for Cloud ingest page; Defender sub-assessment status.severity",
+    source: "Dynatrace Defender for Cloud ingest page; Defender sub-assessment status.severity, individual recommendations CvesDetails[].Severity",
     labels: &[
         ("Critical", Level::Critical),
         ("High", Level::High),
