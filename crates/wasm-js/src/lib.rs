@@ -67,7 +67,8 @@ fn options_from(options: JsValue) -> Result<Options, JsValue> {
     serde_json::from_value(value).map_err(|e| invalid(format!("invalid options: {e}")))
 }
 
-/// The providers, with their bundled examples.
+/// The providers, with their bundled examples and severity tables (the browser demo shows
+/// each table as its legend, so no provider fact is copied into the page).
 #[wasm_bindgen]
 pub fn providers() -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
@@ -85,7 +86,36 @@ pub fn providers() -> Result<JsValue, JsValue> {
         vendor: &'a str,
         summary: &'a str,
         event_types: Vec<&'a str>,
+        severity: Severity<'a>,
         examples: Vec<Example<'a>>,
+    }
+    /// `secmap_core::SeverityTable`, levels as their `dt.security.risk.level` text.
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Severity<'a> {
+        id: &'a str,
+        source: &'a str,
+        labels: Vec<Label<'a>>,
+        bands: Vec<Band>,
+        fixed_scores: Vec<FixedScore>,
+        range: [f64; 2],
+        missing: &'static str,
+    }
+    #[derive(Serialize)]
+    struct Label<'a> {
+        label: &'a str,
+        level: &'static str,
+    }
+    #[derive(Serialize)]
+    struct Band {
+        level: &'static str,
+        min: f64,
+        inclusive: bool,
+    }
+    #[derive(Serialize)]
+    struct FixedScore {
+        level: &'static str,
+        score: f64,
     }
     let list: Vec<Provider<'_>> = core::providers()
         .map(|p| Provider {
@@ -94,6 +124,40 @@ pub fn providers() -> Result<JsValue, JsValue> {
             vendor: p.vendor,
             summary: p.summary,
             event_types: p.event_types.iter().map(|t| t.as_str()).collect(),
+            severity: Severity {
+                id: p.severity.id,
+                source: p.severity.source,
+                labels: p
+                    .severity
+                    .labels
+                    .iter()
+                    .map(|(label, level)| Label {
+                        label,
+                        level: level.as_str(),
+                    })
+                    .collect(),
+                bands: p
+                    .severity
+                    .bands
+                    .iter()
+                    .map(|b| Band {
+                        level: b.level.as_str(),
+                        min: b.min,
+                        inclusive: b.inclusive,
+                    })
+                    .collect(),
+                fixed_scores: p
+                    .severity
+                    .fixed_scores
+                    .iter()
+                    .map(|(level, score)| FixedScore {
+                        level: level.as_str(),
+                        score: *score,
+                    })
+                    .collect(),
+                range: [p.severity.range.0, p.severity.range.1],
+                missing: p.severity.missing.as_str(),
+            },
             examples: p
                 .examples
                 .iter()

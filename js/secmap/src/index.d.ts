@@ -127,12 +127,34 @@ export interface Example {
   payload: string;
 }
 
+/** A `dt.security.risk.level` value. */
+export type RiskLevel = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'NONE' | 'NOT_AVAILABLE';
+
+/** A provider's severity rules (the core's `SeverityTable`). */
+export interface SeverityTable {
+  /** `<provider>/<version>`, e.g. `guardduty/1`. */
+  id: string;
+  /** Where the rules come from. */
+  source: string;
+  /** Vendor labels (matched case-insensitively) and their levels. */
+  labels: { label: string; level: RiskLevel }[];
+  /** Score bands, highest first: scores at or above `min` (above, when not `inclusive`). */
+  bands: { level: RiskLevel; min: number; inclusive: boolean }[];
+  /** The score of a level when only the level is known. */
+  fixedScores: { level: RiskLevel; score: number }[];
+  /** The documented score range [low, high]; scores outside are clamped with a warning. */
+  range: [number, number];
+  /** The level when the record carries no severity at all. */
+  missing: RiskLevel;
+}
+
 export interface ProviderInfo {
   id: string;
   name: string;
   vendor: string;
   summary: string;
   eventTypes: string[];
+  severity: SeverityTable;
   examples: Example[];
 }
 
