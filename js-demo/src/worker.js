@@ -16,7 +16,6 @@ import {
   SecmapError,
 } from './vendor/secmap/src/browser.js';
 
-const LEVELS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'NONE'];
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -43,12 +42,15 @@ self.addEventListener('message', async (e) => {
 post({
   type: 'ready',
   mappingVersion: mappingVersion(),
-  providers: providers().map(({ id, name, vendor, summary, eventTypes, examples }) => ({
+  // Everything the page shows of a provider: names, event types, the severity table
+  // (the legend), the bundled examples.
+  providers: providers().map(({ id, name, vendor, summary, eventTypes, severity, examples }) => ({
     id,
     name,
     vendor,
     summary,
     eventTypes,
+    severity,
     examples,
   })),
 });
@@ -178,13 +180,20 @@ function keyFields(ev, index) {
     level: ev['dt.security.risk.level'],
     score: ev['dt.security.risk.score'],
     title: ev['finding.title'] ?? ev['scan.name'] ?? ev['event.name'],
-    sample: ev['guardduty.sample'] === true,
+    sample: isSample(ev),
   };
+}
+
+/** A vendor's sample finding: providers flag them as `<provider>.sample: true`. */
+function isSample(ev) {
+  for (const key in ev) if (key.endsWith('.sample') && ev[key] === true) return true;
+  return false;
 }
 
 function summarize({ events, outcomes, warnings }) {
   const count = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
-  const levels = new Map(LEVELS.map((l) => [l, 0]));
+  // Whatever levels the events carry ('-' for none); the page orders them on the scale.
+  const levels = new Map();
   const types = new Map();
   for (const ev of events) {
     count(levels, ev['dt.security.risk.level'] ?? '-');
