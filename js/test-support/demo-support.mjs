@@ -1,15 +1,15 @@
-// Support for js/test/demo.test.mjs: the static build of the browser demo (js-demo/dist),
-// a node:http static server for it on 127.0.0.1, Debian's Chromium through playwright-core,
-// and a generated mixed batch of findings.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+// Support for js/test/demo.test.mjs: the static build of the browser demo (js-demo/dist, by
+// xtask), a node:http static server for it on 127.0.0.1, Debian's Chromium through
+// playwright-core, reading a screenshot's pixels, and a generated mixed batch of findings.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, relative, sep } from 'node:path';
+import { extname, join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DEMO_SRC = join(REPO_ROOT, 'js-demo/src');
 export const DEMO_DIST = join(REPO_ROOT, 'js-demo/dist');
 export const CHROMIUM = '/usr/bin/chromium';
 /** The flags of the toolchain notes (Path 6: Debian chromium + playwright-core); Playwright adds headless. */
@@ -23,71 +23,34 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** The package files of the static build: js-demo/vendor.txt, as xtask/src/web.rs reads it. */
-function vendorFiles() {
-  return readFileSync(join(REPO_ROOT, 'js-demo/vendor.txt'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.split(/\s+/));
+/**
+ * Builds js-demo/dist with `cargo xtask web --no-serve`: the one build of the demo, the
+ * function `cargo xtask build` and `cargo xtask web` use too (xtask/src/web.rs), so the test
+ * serves exactly what a user hosts. The package's wasm must have been built (`cargo xtask
+ * build`); if it is missing, xtask builds it.
+ */
+export function buildDemo() {
+  const cargo = process.env.CARGO ?? 'cargo';
+  const r = spawnSync(cargo, ['xtask', 'web', '--no-serve'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    throw new Error(`\`cargo xtask web --no-serve\` failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stderr}`);
+  }
+  // Its summary line, and any warning (e.g. the package's wasm is older than its sources).
+  return r.stderr.split('\n').filter((l) => l.startsWith('demo: ') || l.startsWith('warning:')).join('\n');
 }
 
-/** Each file of the static build and where it comes from (what `cargo xtask web` copies). */
-function expectedFiles() {
-  const files = new Map();
+/** Every file of the static build, as URL paths ("/", "/index.html", "/vendor/…"). */
+export function distPaths() {
+  const paths = new Set(['/']);
   const walk = (dir) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else files.set(relative(DEMO_SRC, p).split(sep).join('/'), p);
+      else paths.add(`/${relative(DEMO_DIST, p).split(sep).join('/')}`);
     }
   };
-  walk(DEMO_SRC);
-  for (const [from, to] of vendorFiles()) files.set(to, join(REPO_ROOT, from));
-  return files;
-}
-
-/** Why js-demo/dist is missing or differs from its sources, or null when it is current. */
-function staleness() {
-  for (const [rel, source] of expectedFiles()) {
-    const built = join(DEMO_DIST, rel);
-    if (!existsSync(built)) return `${rel} is missing`;
-    if (statSync(built).size !== statSync(source).size || !readFileSync(built).equals(readFileSync(source))) {
-      return `${rel} differs from ${relative(REPO_ROOT, source)}`;
-    }
-  }
-  return null;
-}
-
-/**
- * Makes sure js-demo/dist is the current static build of js-demo/src and the package, as
- * `cargo xtask build` and `cargo xtask web --no-serve` leave it. If it is missing or out of
- * date, builds it the same way (byte-for-byte copies of the same files, beside the old
- * folder, then swapped in). The package's wasm must have been built (`cargo xtask build`).
- */
-export function ensureDemoDist() {
-  const why = staleness();
-  if (!why) return { rebuilt: false };
-  const files = expectedFiles();
-  for (const source of files.values()) {
-    if (!existsSync(source)) {
-      throw new Error(`${relative(REPO_ROOT, source)} is missing: run \`cargo xtask build\``);
-    }
-  }
-  const tmp = join(REPO_ROOT, 'js-demo/.dist-tmp');
-  rmSync(tmp, { recursive: true, force: true });
-  for (const [rel, source] of files) {
-    mkdirSync(dirname(join(tmp, rel)), { recursive: true });
-    copyFileSync(source, join(tmp, rel));
-  }
-  rmSync(DEMO_DIST, { recursive: true, force: true });
-  renameSync(tmp, DEMO_DIST);
-  return { rebuilt: true, why };
-}
-
-/** Every file of the static build, as URL paths ("/index.html", "/vendor/…"). */
-export function distPaths() {
-  return new Set(['/', ...[...expectedFiles().keys()].map((p) => `/${p}`)]);
+  walk(DEMO_DIST);
+  return paths;
 }
 
 const MIME = {
@@ -190,4 +153,32 @@ export function mixedBatch(providers, targetBytes) {
     size += s.length + 2;
   }
   return `[\n${parts.join(',\n')}\n]\n`;
+}
+
+/**
+ * How many pixels of a PNG (a Playwright screenshot) lie within `tolerance` (per channel)
+ * of `rgb`. Decoded by Chromium itself in a blank page of `context`, so no PNG decoder is
+ * needed and the page under test is left alone.
+ */
+export async function pixels(context, png, rgb, tolerance = 40) {
+  const blank = await context.newPage();
+  try {
+    return await blank.evaluate(async ({ b64, rgb: [r, g, b], tolerance: t }) => {
+      const bin = atob(b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const cx = canvas.getContext('2d');
+      cx.drawImage(bitmap, 0, 0);
+      const { data } = cx.getImageData(0, 0, bitmap.width, bitmap.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i] - r) <= t && Math.abs(data[i + 1] - g) <= t && Math.abs(data[i + 2] - b) <= t) n++;
+      }
+      return { matching: n, total: data.length / 4 };
+    }, { b64: png.toString('base64'), rgb, tolerance });
+  } finally {
+    await blank.close();
+  }
 }

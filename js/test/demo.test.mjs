@@ -1,8 +1,8 @@
 // The browser demo (js-demo/) in Debian's Chromium, driven by playwright-core.
 //
-// js-demo/dist (the static build: `cargo xtask build` or `cargo xtask web --no-serve`; rebuilt
-// here the same way when it is missing or out of date) is served by a plain node:http server
-// on 127.0.0.1. Expected values come from the npm package's `transform` in Node, with the
+// js-demo/dist (the static build, made here by `cargo xtask web --no-serve`, the same xtask
+// function `cargo xtask build` uses) is served by a plain node:http server on 127.0.0.1.
+// Expected values come from the npm package's `transform` and `providers` in Node, with the
 // page's default options. Skipped only when SECMAP_SKIP_BROWSER=1.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,10 +15,11 @@ import {
   CHROMIUM,
   DEMO_DIST,
   REPO_ROOT,
+  buildDemo,
   distPaths,
-  ensureDemoDist,
   launchChromium,
   mixedBatch,
+  pixels,
   serveStatic,
 } from '../test-support/demo-support.mjs';
 
@@ -26,7 +27,16 @@ const SKIP = process.env.SECMAP_SKIP_BROWSER === '1' ? 'SECMAP_SKIP_BROWSER=1: b
 /** The page's defaults: original content on, unread fields reported. */
 const PAGE_OPTIONS = { originalContent: true, reportUnmapped: true, skipSampleFindings: false };
 const SCREENSHOTS = join(REPO_ROOT, 'target/demo');
-const EXAMPLES = providers().flatMap((p) => p.examples.map((ex) => ({ provider: p.id, ...ex })));
+const PROVIDERS = providers();
+const EXAMPLES = PROVIDERS.flatMap((p) => p.examples.map((ex) => ({ provider: p.id, ...ex })));
+/** Dynatrace's levels, highest first; events without a level ('-') last. */
+const SCALE = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'NONE', 'NOT_AVAILABLE', '-'];
+/** The page's name of a provider: its product name, with its id when another shares it. */
+function providerName(id) {
+  const p = PROVIDERS.find((x) => x.id === id);
+  if (!p) return id;
+  return PROVIDERS.some((x) => x.id !== id && x.name === p.name) ? `${p.name} (${p.id})` : p.name;
+}
 
 const ndjson = (events) => events.map((e) => `${JSON.stringify(e)}\n`).join('');
 const num = (text) => Number(text.replace(/[^0-9]/g, ''));
@@ -60,6 +70,65 @@ function tableRows(page) {
       };
     }),
   );
+}
+
+/** The summary's events per level, as shown: [level, count], in the scale's order. */
+function expectedLevels(events) {
+  const n = new Map();
+  for (const e of events) {
+    const l = e['dt.security.risk.level'] ?? '-';
+    n.set(l, (n.get(l) ?? 0) + 1);
+  }
+  return [...n].sort((a, b) => SCALE.indexOf(a[0]) - SCALE.indexOf(b[0]));
+}
+
+function levelsShown(page) {
+  return page.$$eval('#summary .level-list li', (lis) =>
+    lis.map((li) => [li.dataset.level, Number(li.querySelector('.n').textContent.replace(/[^0-9]/g, '')), li.textContent.trim()]));
+}
+
+/** A record's line in the Records view: provider, outcome (with its shape), detail. */
+function expectedOutcomeLine(o) {
+  const glyph = { mapped: '✓', skipped: '↷', rejected: '✗' }[o.outcome];
+  let detail;
+  if (o.outcome === 'mapped') detail = `${o.events} ${o.events === 1 ? 'event' : 'events'}`;
+  else if (o.outcome === 'skipped') detail = `${o.reason} ${o.message}`;
+  else detail = o.error.code;
+  return { provider: o.provider ? providerName(o.provider) : '–', outcome: `${glyph} ${o.outcome}`, detail };
+}
+
+function outcomeLines(page) {
+  return page.$$eval('#records-body tr', (rows) =>
+    rows.map((tr) => ({
+      provider: tr.querySelector('[data-col="provider"]').textContent,
+      outcome: tr.querySelector('[data-col="outcome"]').textContent,
+      detail: tr.querySelector('[data-col="detail"]').textContent,
+    })));
+}
+
+/** A provider's severity legend as the page should draw it from `providers()`. */
+function expectedLegend(p) {
+  const t = p.severity;
+  const levels = [...new Set([...t.labels.map((l) => l.level), ...t.bands.map((b) => b.level), t.missing])]
+    .sort((a, b) => SCALE.indexOf(a) - SCALE.indexOf(b));
+  return levels.map((level) => ({
+    level,
+    labels: t.labels.filter((l) => l.level === level).map((l) => l.label).join(', ') || '–',
+    band: t.bands.filter((b) => b.level === level).map((b) => `${b.inclusive ? '≥' : '>'} ${b.min}`).join(', ') || '–',
+    fixed: String(t.fixedScores.find((f) => f.level === level)?.score ?? '–'),
+    missing: level === t.missing ? 'no severity' : '',
+  }));
+}
+
+function legendShown(page, id) {
+  return page.$$eval(`#summary .legend[data-provider="${id}"] tbody tr`, (rows) =>
+    rows.map((tr) => ({
+      level: tr.dataset.level,
+      labels: tr.querySelector('[data-col="labels"]').textContent,
+      band: tr.querySelector('[data-col="band"]').textContent,
+      fixed: tr.querySelector('[data-col="fixed"]').textContent,
+      missing: tr.querySelector('[data-col="missing"]').textContent,
+    })));
 }
 
 /** Runs `action` and waits until the page finished the mapping run it started. */
@@ -113,8 +182,7 @@ describe('browser demo (js-demo) in Chromium', { skip: SKIP, timeout: 180_000 },
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: install Debian's chromium (\`cargo xtask setup\`), or set SECMAP_SKIP_BROWSER=1`);
     }
-    const built = ensureDemoDist();
-    if (built.rebuilt) console.log(`rebuilt js-demo/dist: ${built.why}`);
+    console.log(buildDemo());
     server = await serveStatic(DEMO_DIST);
     browser = await launchChromium();
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
@@ -138,7 +206,16 @@ describe('browser demo (js-demo) in Chromium', { skip: SKIP, timeout: 180_000 },
     assert.deepEqual(options, EXAMPLES.map((ex) => [`${ex.provider}/${ex.name}`, ex.title]));
     assert.match(await page.textContent('#version'), new RegExp(`Mapping version ${mappingVersion().replaceAll('.', '\\.')}`));
     const providerOptions = await page.$$eval('#provider option', (os) => os.map((o) => o.value));
-    assert.deepEqual(providerOptions, ['auto', ...providers().map((p) => p.id)]);
+    assert.deepEqual(providerOptions, ['auto', ...PROVIDERS.map((p) => p.id)]);
+    // Grouped by provider: one group per provider, named after it, holding its examples.
+    const groups = await page.$$eval('#example optgroup', (gs) =>
+      gs.map((g) => [g.dataset.provider, g.label, [...g.children].map((o) => o.value)]));
+    assert.deepEqual(groups, PROVIDERS.map((p) => [p.id, `${providerName(p.id)} (${p.examples.length})`, p.examples.map((ex) => `${p.id}/${ex.name}`)]));
+    // Two providers share Microsoft's product name; the page tells them apart by id.
+    assert.equal(new Set(groups.map((g) => g[1])).size, groups.length);
+    assert.ok(PROVIDERS.every((p) => p.examples.length > 0), 'every provider bundles an example');
+    const names = PROVIDERS.map((p) => providerName(p.id));
+    assert.equal(await page.textContent('#providers-line'), `Providers: ${names.slice(0, -1).join(', ')} and ${names.at(-1)}.`);
     assert.equal(await page.evaluate(() => typeof window.transform), 'undefined');
   });
 
@@ -149,13 +226,39 @@ describe('browser demo (js-demo) in Chromium', { skip: SKIP, timeout: 180_000 },
       // Shown indented (the bundled text has no whitespace), the same JSON; the events below
       // are those of the bundled text.
       const shown = await page.inputValue('#payload');
-      assert.ok(shown.split('\n').length > 5, 'the example is indented');
+      // (An Event Hubs batch of JSON strings has one line per string.)
+      assert.ok(shown.includes('\n  ') && shown !== ex.payload, 'the example is indented');
       assert.deepEqual(JSON.parse(shown), JSON.parse(ex.payload));
       assert.deepEqual(await stats(page), expectedStats(want));
       assert.deepEqual(await tableRows(page), want.events.map(keyFields));
-      // Records: one row per outcome, in order.
+      // The levels shown, in the scale's order, with their counts.
+      const shownLevels = await levelsShown(page);
+      assert.deepEqual(shownLevels.map(([l, n]) => [l, n]), expectedLevels(want.events));
+      for (const [level, , text] of shownLevels) assert.ok(text.includes(level === '-' ? 'no level' : level), text);
+      // Event types (COMPLIANCE_FINDING among them) and providers, with counts.
+      const types = new Map();
+      for (const e of want.events) types.set(e['event.type'], (types.get(e['event.type']) ?? 0) + 1);
+      if (types.size) {
+        assert.equal(await page.textContent('#summary [data-fact="types"]'), `Types: ${[...types].map(([t, n]) => `${t} ${n}`).join(', ')}`);
+      }
+      const by = new Map();
+      for (const o of want.outcomes) if (o.provider) by.set(o.provider, (by.get(o.provider) ?? 0) + 1);
+      assert.equal(await page.textContent('#summary [data-fact="providers"]'),
+        `Providers: ${[...by].map(([id, n]) => `${providerName(id)} (${n} ${n === 1 ? 'record' : 'records'})`).join(', ')}`);
+      // Records: one line per outcome, in order: provider, outcome, detail.
       const outcomes = await page.$$eval('#records-body tr', (rows) => rows.map((r) => r.dataset.outcome));
       assert.deepEqual(outcomes, want.outcomes.map((o) => o.outcome));
+      const lines = await outcomeLines(page);
+      want.outcomes.forEach((o, i) => {
+        const line = expectedOutcomeLine(o);
+        assert.equal(lines[i].provider, line.provider);
+        assert.equal(lines[i].outcome, line.outcome);
+        assert.ok(lines[i].detail.startsWith(line.detail), `${lines[i].detail} ≠ ${line.detail}…`);
+      });
+      // The severity legend of each provider that handled a record, from providers().
+      const seen = PROVIDERS.filter((p) => want.outcomes.some((o) => o.provider === p.id));
+      assert.deepEqual(await page.$$eval('#summary .legend', (ds) => ds.map((d) => d.dataset.provider)), seen.map((p) => p.id));
+      for (const p of seen) assert.deepEqual(await legendShown(page, p.id), expectedLegend(p));
       // Unread fields: the union over all records.
       const unread = new Set(want.outcomes.flatMap((o) => o.unmapped ?? []));
       const paths = await page.$$eval('#unread-body tr td:first-child', (tds) => tds.map((td) => td.textContent));
@@ -172,23 +275,82 @@ describe('browser demo (js-demo) in Chromium', { skip: SKIP, timeout: 180_000 },
     });
   }
 
-  it('screenshots of one Defender and one GuardDuty example (target/demo)', async () => {
+  /** The badges of the summary's level list: each drawn in its level's own colour. */
+  async function badgeColours() {
+    const out = [];
+    for (const li of await page.$$('#summary .level-list li')) {
+      const level = await li.getAttribute('data-level');
+      const badge = await li.$('.level');
+      const colour = await badge.evaluate((el) => getComputedStyle(el).color.match(/\d+/g).slice(0, 3).map(Number));
+      const seen = await pixels(browser.context, await badge.screenshot(), colour);
+      out.push({ level, colour: colour.join(','), seen });
+    }
+    return out;
+  }
+
+  it('each provider\'s example as the user sees it: levels drawn in their colours (screenshots in target/demo)', async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
-    await mapped(page, () => page.selectOption('#example', 'guardduty/eks-runtime-multi-container'));
-    await page.screenshot({ path: join(SCREENSHOTS, 'screenshot-guardduty.png') });
-    await mapped(page, () => page.selectOption('#example', 'defender-for-cloud/event-hubs-batch'));
-    const path = join(SCREENSHOTS, 'screenshot.png');
-    await page.screenshot({ path });
-    assert.ok((await readFile(path)).length > 10_000);
+    for (const p of PROVIDERS) {
+      const ex = p.examples[0];
+      const want = transform('auto', ex.payload, PAGE_OPTIONS);
+      assert.equal(await mapped(page, () => page.selectOption('#example', `${p.id}/${ex.name}`)), 'done');
+      // Opened, so a reader of the screenshot sees the provider's severity table.
+      await page.$eval(`#summary .legend[data-provider="${p.id}"]`, (d) => { d.open = true; });
+      await page.screenshot({ path: join(SCREENSHOTS, `${p.id}.png`) });
+      // What the page shows, as text: the counts and the status line.
+      assert.match(await page.textContent('#status'),
+        new RegExp(`^Done: ${want.outcomes.length} records? → ${want.events.length} events? `));
+      // Pixels: every level badge really is drawn in its level's colour (a badge whose class
+      // has no rule would be drawn in the text colour), and the levels' colours differ.
+      const badges = await badgeColours();
+      assert.deepEqual(badges.map((b) => b.level), expectedLevels(want.events).map(([l]) => l));
+      for (const b of badges) assert.ok(b.seen.matching >= 15, `${p.id}: ${b.level} badge has ${b.seen.matching} pixels of ${b.colour}`);
+      const text = await page.$eval('body', (el) => getComputedStyle(el).color.match(/\d+/g).slice(0, 3).join(','));
+      for (const b of badges.filter((x) => x.level !== '-')) assert.notEqual(b.colour, text, `${b.level} has no colour of its own`);
+      assert.equal(new Set(badges.map((b) => b.colour)).size, badges.length, JSON.stringify(badges));
+    }
+  });
+
+  it('NOT_AVAILABLE and NONE render as distinct levels, in the table, the summary, the filter and the legend', async () => {
+    // Inspector's example with a finding not scored yet (UNTRIAGED → NOT_AVAILABLE), and a
+    // Defender alert of severity Informational (→ NONE).
+    const inspector = PROVIDERS.find((p) => p.id === 'inspector');
+    const untriaged = inspector.examples[0].payload.replace('"severity":"MEDIUM"', '"severity":"UNTRIAGED"');
+    const alert = JSON.parse(PROVIDERS.find((p) => p.id === 'defender-alerts').examples.find((e) => e.name === 'arm-shape-key-vault').payload).records[0];
+    const payload = `[${untriaged},${JSON.stringify(alert)}]`;
+    const want = transform('auto', payload, PAGE_OPTIONS);
+    assert.deepEqual(want.events.map((e) => e['dt.security.risk.level']), ['NOT_AVAILABLE', 'NONE']);
+    await page.fill('#payload', payload);
+    assert.equal(await mapped(page, () => page.click('#run')), 'done');
+    assert.deepEqual(await tableRows(page), want.events.map(keyFields));
+    assert.deepEqual((await levelsShown(page)).map(([l, n]) => [l, n]), [['NONE', 1], ['NOT_AVAILABLE', 1]]);
+    const filter = await page.$$eval('#filter-level option', (os) => os.map((o) => o.textContent));
+    assert.deepEqual(filter, ['all', 'NONE (1)', 'NOT_AVAILABLE (1)']);
+    // Inspector's legend: UNTRIAGED is NOT_AVAILABLE, as is a finding without severity.
+    const legend = await legendShown(page, 'inspector');
+    assert.deepEqual(legend.find((r) => r.level === 'NOT_AVAILABLE'),
+      { level: 'NOT_AVAILABLE', labels: 'UNTRIAGED', band: '–', fixed: '0', missing: 'no severity' });
+    const badges = await badgeColours();
+    assert.ok(badges.every((b) => b.seen.matching >= 15), JSON.stringify(badges));
+    assert.notEqual(badges[0].colour, badges[1].colour);
+    const text = await page.$eval('body', (el) => getComputedStyle(el).color.match(/\d+/g).slice(0, 3).join(','));
+    assert.ok(badges.every((b) => b.colour !== text), `a level drawn in the text colour: ${JSON.stringify(badges)}`);
+    // The rows carry their level's shape: NOT_AVAILABLE a question mark, NONE a circle.
+    const glyphs = await page.$$eval('#events-body td[data-col="level"] .glyph', (gs) => gs.map((g) => g.textContent));
+    assert.deepEqual(glyphs, ['?', '○']);
+    await page.screenshot({ path: join(SCREENSHOTS, 'not-available.png') });
   });
 
   it('by keyboard: example picker, tabs, event view, copy to the clipboard', async () => {
-    // Tab order: the input controls, then the results (the last run: Defender's event-hubs-batch).
-    const last = expectedStats(transform('auto', EXAMPLES.find((e) => e.name === 'event-hubs-batch').payload, PAGE_OPTIONS));
+    // Tab order: the input controls, then the results of Defender's event-hubs-batch: the
+    // count buttons, the severity legend, the exports, the tabs.
+    const batch = EXAMPLES.find((e) => e.name === 'event-hubs-batch');
+    assert.equal(await mapped(page, () => page.selectOption('#example', `${batch.provider}/${batch.name}`)), 'done');
+    const last = expectedStats(transform('auto', batch.payload, PAGE_OPTIONS));
     const statButtons = ['mapped', 'skipped', 'rejected', 'warnings'].filter((k) => last[k] > 0).map((k) => `stat:${k}`);
     const expected = [
       'provider', 'example', 'open-file', 'payload', 'opt-original', 'opt-unmapped', 'opt-skip-samples', 'opt-now',
-      'run', ...statButtons, 'copy-json', 'copy-ndjson', 'download-json', 'download-ndjson', 'tab-table',
+      'run', ...statButtons, `legend:${batch.provider}`, 'copy-json', 'copy-ndjson', 'download-json', 'download-ndjson', 'tab-table',
     ];
     await page.focus('#provider');
     const order = ['provider'];
@@ -196,6 +358,8 @@ describe('browser demo (js-demo) in Chromium', { skip: SKIP, timeout: 180_000 },
       await page.keyboard.press('Tab');
       order.push(await page.evaluate(() => {
         const el = document.activeElement;
+        const legend = el.closest('.legend');
+        if (legend) return `legend:${legend.dataset.provider}`;
         return el.id || `stat:${el.closest('[data-stat]')?.dataset.stat}`;
       }));
     }
