@@ -296,7 +296,7 @@ describe('browser demo (js-demo) in Chromium', { skip: SKIP, timeout: 180_000 },
       assert.equal(await mapped(page, () => page.selectOption('#example', `${p.id}/${ex.name}`)), 'done');
       // Opened, so a reader of the screenshot sees the provider's severity table.
       await page.$eval(`#summary .legend[data-provider="${p.id}"]`, (d) => { d.open = true; });
-      await page.screenshot({ path: join(SCREENSHOTS, `${p.id}.png`) });
+      await page.screenshot({ path: join(SCREENSHOTS, `${p.id}.png`), fullPage: true });
       // What the page shows, as text: the counts and the status line.
       assert.match(await page.textContent('#status'),
         new RegExp(`^Done: ${want.outcomes.length} records? → ${want.events.length} events? `));

@@ -18,8 +18,7 @@ use crate::util::{Result, root};
 
 const SRC: &str = "js-demo/src";
 const DIST: &str = "js-demo/dist";
-/// The npm package's files the page needs and where they go inside the static build (read
-/// by the browser test too).
+/// The npm package's files the page needs and where they go inside the static build.
 const VENDOR: &str = "js-demo/vendor.txt";
 /// Sources of the wasm-bindgen build: if one is newer than the `.wasm`, say so.
 const WASM_SOURCES: &[&str] = &["crates/core/src", "crates/wasm-js/src"];
@@ -45,7 +44,9 @@ pub fn run(serve: bool) -> Result {
     }
 }
 
-/// Builds `js-demo/dist` afresh from `js-demo/src` and the package files.
+/// Builds `js-demo/dist` afresh from `js-demo/src` and the package files: the one build of
+/// the demo, used by `cargo xtask web`, `cargo xtask build` ([`build::all`]) and the browser
+/// test (`js/test-support/demo-support.mjs` runs `cargo xtask web --no-serve`).
 pub fn build() -> Result {
     let root = root();
     let src = root.join(SRC);
