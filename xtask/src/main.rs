@@ -40,6 +40,15 @@ commands:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flag = |f: &str| args.iter().any(|a| a == f);
+    // A current Node first on PATH for every Node step (installed by the commands that
+    // install things when the machine's is older than 22.12).
+    let installs = matches!(
+        args.first().map(String::as_str),
+        Some("setup" | "test" | "dist")
+    );
+    if let Some(code) = setup::with_node_on_path(installs) {
+        return code;
+    }
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(!flag("--no-browser")),
         Some("build") => build::all(),
