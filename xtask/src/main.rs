@@ -14,6 +14,7 @@
 
 mod bench;
 mod build;
+mod dist;
 mod setup;
 mod test;
 mod util;
@@ -27,6 +28,8 @@ usage: cargo xtask <command> [options]
 commands:
   setup [--no-browser]   install wasm targets, npm packages and (as root) Chromium
   build                  build the component, the JS package and test artifacts
+  dist [--no-cli]        release artifacts in target/dist (CLI, npm tarball, Lambda and
+                         Function app zips, Worker bundle)
   demo                   build the CLI and map the bundled examples through the component
   test [--no-browser]    run every test and lint (what CI runs)
   bless                  rewrite golden expectations, the manifest and generated docs
@@ -53,6 +56,10 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(!flag("--no-browser")),
         Some("build") => build::all(),
         Some("demo") => build::demo(),
+        Some("dist") if flag("--no-cli") => build::component()
+            .and_then(|()| build::js())
+            .and_then(|()| dist::dist_js()),
+        Some("dist") => dist::all(),
         Some("test") => test::run(!flag("--no-browser")),
         Some("bless") => test::bless(),
         Some("wit") => build::wit(),
