@@ -138,6 +138,8 @@ test('the npm tarball: installed into an empty project, imported in Node, bundle
   assert.ok(manifest.repository?.url, 'repository');
   assert.equal(manifest.types, './src/index.d.ts');
   assert.equal(manifest.dependencies, undefined, 'no runtime dependencies');
+  const license = (await run('tar', ['-xzOf', path.join(DIST, tarball), 'package/LICENSE'])).stdout;
+  assert.equal(license, readFileSync(path.join(JS, '../LICENSE'), 'utf8'), 'the repository LICENSE, unchanged');
 
   const project = path.join(WORK, 'project');
   mkdirSync(project);

@@ -66,7 +66,14 @@ fn deploy_templates() -> Result {
     if azure.exists() {
         crate::util::run(
             std::process::Command::new(bin.join("checkov"))
-                .args(["--quiet", "--compact", "--skip-download", "--framework", "arm", "--file"])
+                .args([
+                    "--quiet",
+                    "--compact",
+                    "--skip-download",
+                    "--framework",
+                    "arm",
+                    "--file",
+                ])
                 .arg(&azure)
                 .args(["--config-file"])
                 .arg(root().join("deploy/azure/.checkov.yaml")),
