@@ -49,12 +49,16 @@ def main(path):
     dest = next(iter(invoke.values()))["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
     assert dest == {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}, dest
 
-    # Least privilege: no wildcard resource in the function's own statements.
-    role = cfn["Resources"]["FunctionRole"]["Properties"]
+    # Least privilege: the template's own role, no managed policy, no wildcard resource.
+    assert fn["Role"] == {"Fn::GetAtt": ["FunctionRole", "Arn"]}, fn["Role"]
+    roles = resources(cfn, "AWS::IAM::Role")
+    assert list(roles) == ["FunctionRole"], roles
+    role = roles["FunctionRole"]["Properties"]
+    assert "ManagedPolicyArns" not in role, role.get("ManagedPolicyArns")
     text = json.dumps(role["Policies"])
-    assert '"Resource": "*"' not in text, text
-    assert "secretsmanager:GetSecretValue" in text and "ssm:GetParameter" in text
-    assert role["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
+    assert '"*"' not in text, text
+    for action in ("secretsmanager:GetSecretValue", "ssm:GetParameter", "sqs:SendMessage", "logs:PutLogEvents"):
+        assert action in text, action
 
     rule = cfn["Resources"]["GuardDutyRule"]["Properties"]
     assert rule["EventPattern"] == {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]}
