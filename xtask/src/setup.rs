@@ -9,6 +9,7 @@ pub fn run(browser: bool) -> Result {
     node()?;
     npm()?;
     python_tools()?;
+    archivers()?;
     if browser {
         chromium()?;
     }
@@ -212,4 +213,37 @@ pub fn python_tools() -> Result {
             .arg(&requirements),
     )?;
     std::fs::write(&stamp, wanted).map_err(|e| format!("{}: {e}", stamp.display()))
+}
+
+/// `zip` and `unzip` for `cargo xtask dist` and its tests (Debian's packages, as root).
+pub fn archivers() -> Result {
+    let missing: Vec<&str> = ["zip", "unzip"]
+        .into_iter()
+        .filter(|p| {
+            std::process::Command::new(p)
+                .arg("-v")
+                .output()
+                .map_or(true, |o| !o.status.success())
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let root_user = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !root_user || !have("apt-get") {
+        return Err(format!(
+            "{} missing: install Debian's packages of the same names",
+            missing.join(" and ")
+        ));
+    }
+    util::run(std::process::Command::new("apt-get").args(["update", "-qq"]))?;
+    util::run(
+        std::process::Command::new("apt-get")
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&missing),
+    )
 }
