@@ -200,3 +200,11 @@ test('the Function app zip: host.json, the registration and its dependencies loa
   assert.equal(out.stdout.trim(), 'function');
   rmSync(path.dirname(dir), { recursive: true, force: true });
 });
+
+test('the Worker bundle: wrangler\'s output, the .wasm as its own module (run in workerd by hosts/cloudflare-worker/test/bundle.test.mjs)', { skip }, () => {
+  const files = readdirSync(path.join(DIST, 'cloudflare-worker'));
+  assert.ok(files.includes('index.js'), files.join(', '));
+  assert.ok(files.some((f) => f.endsWith('secmap_wasm_bg.wasm')), files.join(', '));
+  const entry = readFileSync(path.join(DIST, 'cloudflare-worker/index.js'), 'utf8');
+  assert.match(entry, /secmap_wasm_bg\.wasm/);
+});
