@@ -14,6 +14,7 @@
 
 mod bench;
 mod build;
+mod dist;
 mod setup;
 mod test;
 mod util;
@@ -27,6 +28,8 @@ usage: cargo xtask <command> [options]
 commands:
   setup [--no-browser]   install wasm targets, npm packages and (as root) Chromium
   build                  build the component, the JS package and test artifacts
+  dist [--no-cli]        release artifacts in target/dist (CLI, npm tarball, Lambda and
+                         Function app zips, Worker bundle)
   demo                   build the CLI and map the bundled examples through the component
   test [--no-browser]    run every test and lint (what CI runs)
   bless                  rewrite golden expectations, the manifest and generated docs
@@ -40,10 +43,23 @@ commands:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flag = |f: &str| args.iter().any(|a| a == f);
+    // A current Node first on PATH for every Node step (installed by the commands that
+    // install things when the machine's is older than 22.12).
+    let installs = matches!(
+        args.first().map(String::as_str),
+        Some("setup" | "test" | "dist")
+    );
+    if let Some(code) = setup::with_node_on_path(installs) {
+        return code;
+    }
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(!flag("--no-browser")),
         Some("build") => build::all(),
         Some("demo") => build::demo(),
+        Some("dist") if flag("--no-cli") => build::component()
+            .and_then(|()| build::js())
+            .and_then(|()| dist::dist_js()),
+        Some("dist") => dist::all(),
         Some("test") => test::run(!flag("--no-browser")),
         Some("bless") => test::bless(),
         Some("wit") => build::wit(),

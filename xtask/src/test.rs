@@ -32,9 +32,13 @@ fn run_all(browser: bool) -> Result {
         "warnings",
     ]))?;
     crate::util::run(cargo().args(["test", "--locked", "--workspace"]))?;
+    deploy_templates()?;
     if root().join("js/package.json").exists() {
+        crate::dist::dist_js()?; // js/test/dist.test.mjs unpacks and runs each artifact
         let mut node = cmd("npm", "js");
-        node.args(["test", "--silent"]);
+        node.args(["test", "--silent"])
+            .env("SECMAP_DIST_DIR", crate::dist::dir())
+            .env("SECMAP_VENV", setup::venv());
         if !browser {
             node.env("SECMAP_SKIP_BROWSER", "1");
         }
@@ -42,6 +46,39 @@ fn run_all(browser: bool) -> Result {
     }
     crate::bench::ci()?; // `bench --quick`: the harness runs (no timing is asserted)
     fuzz_smoke()?;
+    Ok(())
+}
+
+/// The deployment templates: cfn-lint and aws-sam-translator on the SAM template (the latter
+/// also checks its wiring), checkov on the ARM template, with the tools of
+/// deploy/tools/requirements.txt.
+fn deploy_templates() -> Result {
+    let bin = setup::venv().join("bin");
+    let aws = root().join("deploy/aws/template.yaml");
+    crate::util::run(std::process::Command::new(bin.join("cfn-lint")).arg(&aws))?;
+    crate::util::run(
+        std::process::Command::new(bin.join("python"))
+            .arg(root().join("deploy/tests/sam_translate.py"))
+            .arg(&aws)
+            .env("AWS_DEFAULT_REGION", "eu-west-1"),
+    )?;
+    let azure = root().join("deploy/azure/azuredeploy.json");
+    if azure.exists() {
+        crate::util::run(
+            std::process::Command::new(bin.join("checkov"))
+                .args([
+                    "--quiet",
+                    "--compact",
+                    "--skip-download",
+                    "--framework",
+                    "arm",
+                    "--file",
+                ])
+                .arg(&azure)
+                .args(["--config-file"])
+                .arg(root().join("deploy/azure/.checkov.yaml")),
+        )?;
+    }
     Ok(())
 }
 

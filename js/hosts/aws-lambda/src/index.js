@@ -1,13 +1,26 @@
-// AWS Lambda (Node.js 20, ESM): GuardDuty findings from EventBridge -> secmap `transform` ->
-// Dynatrace through `secmap/forward`. EventBridge invokes asynchronously with one event per
-// invocation; the whole event is the payload. Any record that is not mapped and any event
-// Dynatrace did not take makes the invocation fail, so that Lambda's async retries and the
-// on-failure destination (the dead letter) apply. See README.md.
+// AWS Lambda (Node.js 22/24, ESM): GuardDuty findings -> secmap `transform` -> Dynatrace
+// through `secmap/forward`. Two triggers (deploy/aws/template.yaml wires either):
+// - EventBridge, invoked asynchronously with one event: any record not mapped and any event
+//   Dynatrace did not take makes the invocation fail, so that Lambda's async retries and the
+//   on-failure destination (the dead letter) apply.
+// - SQS (the rule buffers through a queue), a batch of messages whose bodies are EventBridge
+//   events: the whole batch is mapped and sent together, and only the messages that failed
+//   are reported in `batchItemFailures` (ReportBatchItemFailures), so SQS redelivers just
+//   those and, after the queue's maxReceiveCount, moves them to its dead-letter queue.
+// Either way the handler stops before the function's deadline (context.getRemainingTimeInMillis)
+// and logs its counts as CloudWatch embedded-metric-format lines. See README.md.
 import { transform } from 'secmap';
 import { createForwarder, forwarderOptionsFromEnv } from 'secmap/forward';
-import { intSetting, transformOptionsFromEnv } from 'secmap/settings';
+import { boolSetting, intSetting, transformOptionsFromEnv } from 'secmap/settings';
 
 export const DEFAULT_PROVIDER = 'guardduty';
+/** Time kept back from the deadline for reporting (SECMAP_DEADLINE_RESERVE_MS). */
+export const DEFAULT_DEADLINE_RESERVE_MS = 5000;
+/**
+ * The JSON keys a Secrets Manager secret may hold the token under: ours, and the one
+ * Dynatrace's own GuardDuty forwarder stores, so that its secret can be reused as it is.
+ */
+export const TOKEN_KEYS = ['DT_API_TOKEN', 'DYNATRACE_OPENPIPELINE_INGEST_API_TOKEN'];
 
 /** The token from Secrets Manager or SSM Parameter Store, with the SDK the runtime ships. */
 async function awsSecrets({ secretId, parameterName }) {
@@ -21,17 +34,20 @@ async function awsSecrets({ secretId, parameterName }) {
   return out.Parameter?.Value;
 }
 
-/** A secret string holds the token itself, or JSON `{"DT_API_TOKEN": "..."}` (key/value secret). */
-function tokenFromSecret(value) {
+/** A secret string holds the token itself, or JSON with one of `TOKEN_KEYS` (key/value secret). */
+export function tokenFromSecret(value) {
   const text = typeof value === 'string' ? value.trim() : '';
-  if (text.startsWith('{')) {
-    try {
-      return String(JSON.parse(text).DT_API_TOKEN ?? '').trim();
-    } catch {
-      return '';
-    }
+  if (!text.startsWith('{')) return text;
+  let object;
+  try {
+    object = JSON.parse(text);
+  } catch {
+    return '';
   }
-  return text;
+  for (const key of TOKEN_KEYS) {
+    if (typeof object?.[key] === 'string' && object[key].trim() !== '') return object[key].trim();
+  }
+  return '';
 }
 
 function failure(name, message) {
@@ -40,10 +56,40 @@ function failure(name, message) {
   return e;
 }
 
+/** True for the event Lambda's SQS event source mapping sends. */
+function isSqsBatch(event) {
+  return Array.isArray(event?.Records) && event.Records.length > 0 && event.Records.every((r) => r?.eventSource === 'aws:sqs');
+}
+
 /**
- * Builds the handler. `env`, `secrets` (the secret loader) and `logger` are injectable for tests.
+ * One embedded-metric-format line (written straight to stdout, so that neither the Text nor
+ * the JSON log format of the runtime wraps it). Spec:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
-export function createHandler({ env = process.env, secrets = awsSecrets, logger = console } = {}) {
+export function emfLine(namespace, dimensions, counts, now = Date.now()) {
+  return JSON.stringify({
+    _aws: {
+      Timestamp: now,
+      CloudWatchMetrics: [
+        {
+          Namespace: namespace,
+          Dimensions: [Object.keys(dimensions)],
+          Metrics: Object.keys(counts).map((Name) => ({ Name, Unit: 'Count' })),
+        },
+      ],
+    },
+    ...dimensions,
+    ...counts,
+  });
+}
+
+const writeStdout = (line) => process.stdout.write(`${line}\n`);
+
+/**
+ * Builds the handler. `env`, `secrets` (the secret loader), `logger` and `metrics` (where
+ * EMF lines go) are injectable for tests.
+ */
+export function createHandler({ env = process.env, secrets = awsSecrets, logger = console, metrics = writeStdout } = {}) {
   let cached; // { token, until }
 
   async function token() {
@@ -52,52 +98,107 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
     const parameterName = env.DT_API_TOKEN_PARAMETER;
     if (!secretId && !parameterName) return undefined; // forwarderOptionsFromEnv names what is missing
     if (cached && cached.until > Date.now()) return cached.token;
-    const value = tokenFromSecret(await secrets({ secretId, parameterName }));
+    const setting = secretId ? 'DT_API_TOKEN_SECRET_ID' : 'DT_API_TOKEN_PARAMETER';
+    let value;
+    try {
+      value = tokenFromSecret(await secrets({ secretId, parameterName }));
+    } catch (e) {
+      // The SDK's message names the secret and the missing permission, never its value.
+      throw new Error(`the secret that ${setting} names cannot be read (${e?.name ?? 'error'}: ${e?.message ?? e})`);
+    }
     if (!value) {
-      const setting = secretId ? 'DT_API_TOKEN_SECRET_ID' : 'DT_API_TOKEN_PARAMETER';
-      throw failure('SecmapConfigurationError', `the secret that ${setting} names holds no token`);
+      throw new Error(
+        `the secret that ${setting} names holds no token (the token itself, or JSON with key ${TOKEN_KEYS.join(' or ')})`,
+      );
     }
     const ttl = intSetting(env, 'SECMAP_SECRET_CACHE_SECONDS') ?? 300;
     cached = { token: value, until: Date.now() + ttl * 1000 };
     return value;
   }
 
-  return async function handler(event) {
-    const provider = env.SECMAP_PROVIDER?.trim() || DEFAULT_PROVIDER;
-    let options, forwarderOptions;
+  /** Settings of one invocation; a bad one throws naming it. */
+  async function configure() {
+    return {
+      provider: env.SECMAP_PROVIDER?.trim() || DEFAULT_PROVIDER,
+      options: transformOptionsFromEnv(env),
+      forwarderOptions: forwarderOptionsFromEnv({ ...env, DT_API_TOKEN: await token() }),
+      reserveMs: intSetting(env, 'SECMAP_DEADLINE_RESERVE_MS') ?? DEFAULT_DEADLINE_RESERVE_MS,
+      metricsOn: boolSetting(env, 'SECMAP_METRICS') ?? true,
+      namespace: env.SECMAP_METRICS_NAMESPACE?.trim() || 'secmap',
+    };
+  }
+
+  /**
+   * Forwarder options bounded by the time left: no single request, nor any backoff wait, may
+   * outlast the deadline minus the reserve. Past it, requests fail at once (dead-lettered as
+   * `timeout`) instead of being cut off mid-flight by the runtime.
+   */
+  function boundedForwarder(forwarderOptions, remaining, reserveMs, deadLetter) {
+    const budget = () => remaining() - reserveMs;
+    const left = Math.max(1, budget());
+    return createForwarder({
+      ...forwarderOptions,
+      timeoutMs: Math.max(1, Math.min(forwarderOptions.timeoutMs ?? 30000, left)),
+      maxDelayMs: Math.min(forwarderOptions.maxDelayMs ?? 30000, Math.floor(left / 4)),
+      deadLetter,
+      logger,
+      fetch: (input, init) => {
+        if (budget() <= 0) {
+          const e = new Error('the function deadline is near: request not started');
+          e.name = 'TimeoutError';
+          return Promise.reject(e);
+        }
+        return fetch(input, init);
+      },
+    });
+  }
+
+  function emit(cfg, counts) {
+    if (cfg?.metricsOn === false) return;
+    metrics(emfLine(cfg?.namespace ?? 'secmap', { Provider: cfg?.provider ?? DEFAULT_PROVIDER }, counts));
+  }
+
+  /** An EventBridge event (async invocation): throws on anything not delivered. */
+  async function handleEvent(event, remaining) {
+    let cfg;
     try {
-      options = transformOptionsFromEnv(env);
-      forwarderOptions = forwarderOptionsFromEnv({ ...env, DT_API_TOKEN: await token() });
+      cfg = await configure();
     } catch (e) {
       logger.error(`secmap: configuration error: ${e.message}`);
       throw failure('SecmapConfigurationError', `secmap: configuration error: ${e.message}`);
     }
-
+    const id = event?.id ?? '(no id)';
+    if (remaining() <= cfg.reserveMs) {
+      emit(cfg, { DeadlineUnprocessed: 1 });
+      throw failure('SecmapDeadlineError', `secmap: EventBridge event ${id}: too little time left to start`);
+    }
     let output;
     try {
-      output = transform(provider, event, options);
+      output = transform(cfg.provider, event, cfg.options);
     } catch (e) {
       // A SecmapError (the payload failed as a whole) fails the invocation as it is.
-      logger.error(`secmap: EventBridge event ${event?.id ?? '(no id)'} not mapped: ${e.message}`);
+      logger.error(`secmap: EventBridge event ${id} not mapped: ${e.message}`);
+      emit(cfg, { RecordsRejected: 1 });
       throw e;
     }
     const letters = [];
     let result = { sent: 0, deadLettered: 0, retried: 0, requests: 0, ok: true };
     if (output.events.length > 0) {
-      const forwarder = createForwarder({ ...forwarderOptions, deadLetter: (l) => letters.push(l), logger });
-      result = await forwarder.send(output.events);
+      result = await boundedForwarder(cfg.forwarderOptions, remaining, cfg.reserveMs, (l) => letters.push(l)).send(
+        output.events,
+      );
     }
-
     const records = { total: output.outcomes.length, mapped: 0, skipped: 0, rejected: 0 };
     for (const o of output.outcomes) records[o.outcome] += 1;
     const summary = {
-      provider,
+      provider: cfg.provider,
       eventId: event?.id,
       records,
       events: { mapped: output.events.length, sent: result.sent, deadLettered: result.deadLettered },
       retried: result.retried,
     };
     logger.info(`secmap: ${JSON.stringify(summary)}`);
+    emit(cfg, metricCounts(records, summary.events, result.retried, 0));
 
     const problems = [];
     if (!result.ok) {
@@ -111,11 +212,113 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
       problems.push(`${rejected.length} records rejected (${why.join('; ')})`);
     }
     if (problems.length > 0) {
-      const message = `secmap: EventBridge event ${event?.id ?? '(no id)'}: ${problems.join('; ')}`;
+      const message = `secmap: EventBridge event ${id}: ${problems.join('; ')}`;
       logger.error(message);
       throw failure(result.ok ? 'SecmapRejectedRecord' : 'SecmapDeliveryError', message);
     }
     return summary;
+  }
+
+  /**
+   * An SQS batch: maps every message body (an EventBridge event) while time allows, sends all
+   * events together, and returns the messages that were not fully delivered. A configuration
+   * error fails the whole batch (thrown: every message comes back).
+   */
+  async function handleSqs(messages, remaining) {
+    let cfg;
+    try {
+      cfg = await configure();
+    } catch (e) {
+      logger.error(`secmap: configuration error: ${e.message}`);
+      throw failure('SecmapConfigurationError', `secmap: configuration error: ${e.message}`);
+    }
+    const failed = new Map(); // messageId -> why
+    const records = { total: 0, mapped: 0, skipped: 0, rejected: 0 };
+    const events = [];
+    const owner = new Map(); // event -> message index, for dead letters
+    let unprocessed = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i];
+      if (remaining() <= cfg.reserveMs) {
+        // Left for SQS to redeliver: stop before the deadline rather than be cut off.
+        for (const rest of messages.slice(i)) failed.set(rest.messageId, 'deadline');
+        unprocessed = messages.length - i;
+        logger.warn(`secmap: ${unprocessed} of ${messages.length} messages left unprocessed: the function deadline is near`);
+        break;
+      }
+      let output;
+      try {
+        output = transform(cfg.provider, m.body ?? '', cfg.options);
+      } catch (e) {
+        logger.error(`secmap: SQS message ${m.messageId} not mapped: ${e.message}`);
+        records.total += 1;
+        records.rejected += 1;
+        failed.set(m.messageId, e.code ?? 'error');
+        continue;
+      }
+      for (const o of output.outcomes) {
+        records.total += 1;
+        records[o.outcome] += 1;
+        if (o.outcome === 'rejected') {
+          logger.error(
+            `secmap: SQS message ${m.messageId}: record ${o.index} ${o.error.code} at ${o.error.pointer ?? o.pointer}: ${o.error.message}`,
+          );
+          failed.set(m.messageId, 'rejected');
+        }
+      }
+      for (const e of output.events) {
+        owner.set(e, i);
+        events.push(e);
+      }
+    }
+    let result = { sent: 0, deadLettered: 0, retried: 0, requests: 0, ok: true };
+    const reasons = new Set();
+    if (events.length > 0) {
+      const forwarder = boundedForwarder(cfg.forwarderOptions, remaining, cfg.reserveMs, (letter) => {
+        reasons.add(letter.reason.message);
+        if (letter.reason.status === 401 || letter.reason.status === 403) cached = undefined;
+        for (const e of letter.events) {
+          const i = owner.get(e);
+          // An event the forwarder copied cannot be traced: fail every message, to be safe.
+          if (i === undefined) for (const m of messages) failed.set(m.messageId, 'undelivered');
+          else failed.set(messages[i].messageId, 'undelivered');
+        }
+      });
+      result = await forwarder.send(events);
+    }
+    const summary = {
+      provider: cfg.provider,
+      messages: messages.length,
+      records,
+      events: { mapped: events.length, sent: result.sent, deadLettered: result.deadLettered },
+      retried: result.retried,
+      failedMessages: failed.size,
+      unprocessed,
+    };
+    logger.info(`secmap: ${JSON.stringify(summary)}`);
+    if (reasons.size > 0) logger.error(`secmap: ${result.deadLettered} events not delivered (${[...reasons].join('; ')})`);
+    emit(cfg, { ...metricCounts(records, summary.events, result.retried, unprocessed), MessagesFailed: failed.size });
+    return { batchItemFailures: [...failed.keys()].map((itemIdentifier) => ({ itemIdentifier })) };
+  }
+
+  return async function handler(event, context) {
+    const remaining =
+      typeof context?.getRemainingTimeInMillis === 'function'
+        ? () => context.getRemainingTimeInMillis()
+        : () => Number.POSITIVE_INFINITY;
+    return isSqsBatch(event) ? handleSqs(event.Records, remaining) : handleEvent(event, remaining);
+  };
+}
+
+function metricCounts(records, events, retried, unprocessed) {
+  return {
+    RecordsMapped: records.mapped,
+    RecordsSkipped: records.skipped,
+    RecordsRejected: records.rejected,
+    EventsSent: events.sent,
+    EventsDeadLettered: events.deadLettered,
+    Retries: retried,
+    DeadlineUnprocessed: unprocessed,
   };
 }
 

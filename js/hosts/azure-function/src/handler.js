@@ -12,7 +12,27 @@ import { transform, SecmapError } from 'secmap';
 import { createForwarder, forwarderOptionsFromEnv } from 'secmap/forward';
 import { transformOptionsFromEnv } from 'secmap/settings';
 
-export const DEFAULT_PROVIDER = 'defender-for-cloud';
+// `auto`: one hub carries what continuous export sends, container-image findings
+// (assessments and sub-assessments) and alerts alike; each record's provider is detected.
+export const DEFAULT_PROVIDER = 'auto';
+
+/**
+ * App Service leaves a Key Vault reference as its literal text when it cannot resolve it
+ * (no access, wrong URI, vault firewall):
+ * https://learn.microsoft.com/en-us/azure/app-service/app-service-key-vault-references#troubleshooting-key-vault-references
+ * Sent as a token, that text would only earn 401s; it is a configuration error instead.
+ */
+export function checkResolvedSettings(env) {
+  for (const name of ['DT_API_TOKEN', 'DT_INGEST_URL', 'DT_ENVIRONMENT_URL']) {
+    const value = env[name];
+    if (typeof value === 'string' && /^\s*@Microsoft\.KeyVault\(/i.test(value)) {
+      throw new Error(
+        `${name} is an unresolved Key Vault reference: give the function app's managed identity read access ` +
+          `to the secret (role "Key Vault Secrets User") and check the reference's SecretUri`,
+      );
+    }
+  }
+}
 /** Whole-payload errors that a retry (after fixing the settings) can cure. */
 const RETRYABLE_CODES = new Set(['invalid-options', 'unknown-provider', 'internal']);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -87,6 +107,7 @@ export async function handleDefenderBatch(messages, context, { deadLetterOutput,
   let forwarderOptions;
   try {
     // Both or neither: a malformed setting leaves the batch unprocessed.
+    checkResolvedSettings(env);
     [options, forwarderOptions] = [transformOptionsFromEnv(env), forwarderOptionsFromEnv(env)];
   } catch (e) {
     context.error(`secmap: configuration error: ${e.message}`);

@@ -187,6 +187,25 @@ test('a configuration error (no token) throws while retries remain, then dead-le
   }
 });
 
+test('an unresolved Key Vault reference is a configuration error naming the setting, never sent', async () => {
+  const saved = process.env.DT_API_TOKEN;
+  process.env.DT_API_TOKEN = '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/dt-api-token/)';
+  try {
+    await assert.rejects(
+      invoke(mixedBatch(), { retryCount: 0, maxRetryCount: 1 }),
+      /DT_API_TOKEN is an unresolved Key Vault reference/,
+    );
+    assert.equal(fake.requests.length, 0);
+  } finally {
+    process.env.DT_API_TOKEN = saved;
+  }
+});
+
+test('the default provider is auto: the hub carries findings and alerts alike', async () => {
+  const { DEFAULT_PROVIDER } = await import('../src/handler.js');
+  assert.equal(DEFAULT_PROVIDER, 'auto');
+});
+
 test('the token never appears in any context log call or thrown error', () => {
   assert.ok(logs.length > 10, 'the handler logged');
   assert.ok(logs.some((l) => /secmap\/forward:.*retrying/.test(l.args.join(' '))), 'forwarder lines go to the context');
