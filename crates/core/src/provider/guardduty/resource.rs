@@ -9,7 +9,9 @@
 //!   (dynatrace-oss/cloud-snippets @ 772acd31fe5b,
 //!   `aws/aws-guardduty-event-forwarder/dynatrace_aws_guardduty_event_forwarder_template.yaml`,
 //!   commit b5e32a5 "Handle S3Object nested split": one event per bucket × object for
-//!   `S3Object`, one per bucket for `S3Bucket`);
+//!   `S3Object`, one per bucket for `S3Bucket`; as published, its `S3Bucket` branch uses an
+//!   undefined `object_detail` and so forwards nothing for bucket findings: we follow the
+//!   evident intent, one event per bucket);
 //! - anything else is about its primary resource, and a finding that names none (attack
 //!   sequences, no resource block, a resource type we do not know, a known type without its
 //!   details) is about the account. Never the finding's own ARN: every update of a finding
