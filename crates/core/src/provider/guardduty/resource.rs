@@ -353,7 +353,8 @@ fn affected_containers<'a>(
     list: &[Container<'a>],
     named: Option<&Container<'a>>,
 ) -> Vec<Container<'a>> {
-    let Some(n) = named else {
+    // Details without id or name (`containerDetails: {}`) name no container.
+    let Some(n) = named.filter(|n| n.id.is_some() || n.name.is_some()) else {
         return list.to_vec();
     };
     let same = |a: Option<&str>, b: Option<&str>| a.is_some() && a == b;
@@ -521,5 +522,14 @@ mod tests {
             (Some("c0ffee"), Some("sidecar"), Some("envoy:1"))
         );
         assert_eq!(affected_containers(&[app, sidecar], None).len(), 2);
+        let nameless = Container {
+            id: None,
+            name: None,
+            image: Some("envoy:1"),
+        };
+        assert_eq!(
+            affected_containers(&[app, sidecar], Some(&nameless)).len(),
+            2
+        );
     }
 }
