@@ -2,6 +2,16 @@
 //! checked against every golden event by the tests. Sources are JSON pointers into the
 //! finding (`/detail/...` when it came in an EventBridge event); PascalCase keys are
 //! accepted wherever camelCase is shown.
+//!
+//! Evidence cited in the rules: "GuardDuty API model" is botocore
+//! `guardduty/2017-11-28/service-2.json`; "Dynatrace GuardDuty forwarder" is
+//! dynatrace-oss/cloud-snippets @ 772acd31fe5b,
+//! `aws/aws-guardduty-event-forwarder/dynatrace_aws_guardduty_event_forwarder_template.yaml`;
+//! "Dynatrace GuardDuty docs" is "Ingest Amazon GuardDuty security findings"; "Dynatrace
+//! Operator" is the k8s attributes its pod mutator writes (Dynatrace/dynatrace-operator,
+//! resource-attributes mutator test); "Security Hub ASFF" is Security Hub's resource types and
+//! ids (shared/samples/securityhub); "Semantic Dictionary" is shared/docs/semantic-dictionary.md
+//! §1.9; "design.md" is shared/docs/design.md §4 (the GuardDuty seed table).
 
 use crate::provider::{FieldRule, rule};
 
@@ -25,17 +35,17 @@ pub(super) static FIELDS: &[FieldRule] = &[
     rule(
         "object.id",
         "/resource/*Details",
-        "container id or cluster/namespace/workload/container path; else the resource ARN (or id); else the account",
+        "one event per affected object (Dynatrace GuardDuty docs; Dynatrace GuardDuty forwarder): the container named by `containerDetails` only, else each container of the workload or task (runtime id, else cluster/namespace/type/workload/container path); per scanned S3 object (`S3Object`): `s3ObjectDetails[]/objectArn`, else `arn:aws:s3:::bucket/key` (GuardDuty API model; Dynatrace GuardDuty forwarder); per bucket (`S3Bucket`): its ARN; else the resource ARN (or id); else the account, `AWS::::Account:<id>` (Security Hub ASFF). Never the finding's ARN",
     ),
     rule(
         "object.type",
         "/resource/resourceType",
-        "`CONTAINER` per container; else Instance→AwsEc2Instance, AccessKey→AwsIamAccessKey, S3Bucket→AwsS3Bucket, EKSCluster→AwsEksCluster, ECSCluster→AwsEcsCluster, Lambda→AwsLambdaFunction, RDSDBInstance→AwsRdsDbInstance, AttackSequence→AwsAccount; unknown types kept with a warning",
+        "`CONTAINER` per container (Dynatrace GuardDuty docs); else Instance→AwsEc2Instance, AccessKey→AwsIamAccessKey, S3Bucket→AwsS3Bucket, S3Object→AwsS3Object, EKSCluster→AwsEksCluster, ECSCluster→AwsEcsCluster, Lambda→AwsLambdaFunction, RDSDBInstance→AwsRdsDbInstance (Semantic Dictionary; Security Hub ASFF); the account (`AwsAccount` (Security Hub ASFF)) for AttackSequence, no resource, a known type without its details (warning `id-derived`) and unknown types (warning `unknown-resource-type`)",
     ),
     rule(
         "object.name",
         "/resource/*Details",
-        "container name; `Name` tag or instance id; user name; bucket, cluster, function or DB name",
+        "container name; S3 object key; `Name` tag or instance id; user name; bucket, cluster, function or DB name; the account id",
     ),
     rule("finding.id", "/id", "as is"),
     rule(
@@ -53,7 +63,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
     rule(
         "finding.severity",
         "/severity",
-        "GuardDuty's label of the band: Low, Medium, High, Critical",
+        "the band's level in capitals as the seed table writes it: LOW, MEDIUM, HIGH, CRITICAL; NONE for 0 or no severity (design.md; Dynatrace GuardDuty docs)",
     ),
     rule("finding.score", "/severity", "as is"),
     rule(
@@ -107,46 +117,56 @@ pub(super) static FIELDS: &[FieldRule] = &[
         "EKS container events",
     ),
     rule(
+        "k8s.pod.name",
+        "/resource/kubernetesDetails/kubernetesWorkloadDetails/name",
+        "when the workload `type` is `pods` (GuardDuty API model; Semantic Dictionary)",
+    ),
+    rule(
+        "k8s.pod.uid",
+        "/resource/kubernetesDetails/kubernetesWorkloadDetails/uid",
+        "when the workload `type` is `pods` (GuardDuty API model; Semantic Dictionary)",
+    ),
+    rule(
         "k8s.workload.name",
         "/resource/kubernetesDetails/kubernetesWorkloadDetails/name",
-        "EKS container events",
+        "the workload's own name; left out for `pods`, whose owner the finding does not name (Dynatrace Operator)",
     ),
     rule(
         "k8s.workload.kind",
         "/resource/kubernetesDetails/kubernetesWorkloadDetails/type",
-        "EKS container events",
+        "lower-case singular: deployments→deployment, daemonsets→daemonset, statefulsets→statefulset, replicasets→replicaset, jobs→job, cronjobs→cronjob, replicationcontrollers→replicationcontroller; other types lower-cased; left out for `pods` (GuardDuty API model; Dynatrace Operator)",
     ),
     rule("aws.account.id", "/accountId | envelope /account", "as is"),
     rule("aws.region", "/region | envelope /region", "as is"),
     rule(
         "aws.availability_zone",
         "/resource/instanceDetails/availabilityZone",
-        "as is",
+        "as is, on the objects in that zone: the instance; a runtime container (its host); an EKS or ECS finding's containers or cluster (its node) (Dynatrace GuardDuty docs; GuardDuty API model)",
     ),
     rule(
         "aws.resource.type",
         "/resource/resourceType",
-        "CloudFormation type, e.g. `AWS::EC2::Instance`; the cluster or host of a container",
+        "CloudFormation type, e.g. `AWS::EC2::Instance`; the cluster or host of a container; the bucket (`AWS::S3::Bucket`) of an S3 object; `AWS::::Account` for the account (Dynatrace GuardDuty docs; Security Hub ASFF)",
     ),
     rule(
         "aws.resource.id",
         "/resource/*Details",
-        "instance id, access key id, bucket, cluster, function or DB name",
+        "instance id, access key id, bucket, cluster, function or DB name; the account id",
     ),
     rule(
         "aws.resource.name",
         "/resource/*Details",
-        "`Name` tag, user name, bucket, cluster, function or DB name",
+        "`Name` tag, user name, bucket (also of an S3 object), cluster, function or DB name",
     ),
     rule(
         "aws.arn",
         "/resource/*Details/arn",
-        "as given, or built for instances and buckets",
+        "as given, or built for instances and buckets; the bucket's for an S3 object",
     ),
     rule(
         "actor.ips",
         "/service/action/*/remoteIpDetails/ipAddressV4|V6, kubernetesApiCallAction/sourceIPs, portProbeDetails[]",
-        "distinct, in order",
+        "distinct, first-seen order (linear: a hash set, not a scan per address)",
     ),
     rule(
         "actor.fqdns",
@@ -167,6 +187,21 @@ pub(super) static FIELDS: &[FieldRule] = &[
     rule("guardduty.feature.name", "/service/featureName", "as is"),
     rule("guardduty.resource.role", "/service/resourceRole", "as is"),
     rule("guardduty.count", "/service/count", "as is"),
+    rule(
+        "guardduty.s3.object.version_id",
+        "/resource/s3BucketDetails/*/s3ObjectDetails/*/versionId",
+        "the scanned version of an S3 object (GuardDuty API model)",
+    ),
+    rule(
+        "guardduty.s3.object.etag",
+        "/resource/s3BucketDetails/*/s3ObjectDetails/*/eTag",
+        "the scanned content of an S3 object (GuardDuty API model)",
+    ),
+    rule(
+        "guardduty.s3.object.hash",
+        "/resource/s3BucketDetails/*/s3ObjectDetails/*/hash",
+        "hash of the threat GuardDuty found in the S3 object (GuardDuty API model)",
+    ),
     rule(
         "guardduty.sample",
         "/service/additionalInfo/sample",

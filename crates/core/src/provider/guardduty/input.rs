@@ -4,12 +4,13 @@
 //!
 //! Field names: GuardDuty API model (botocore `guardduty/2017-11-28/service-2.json`).
 
+use std::collections::HashSet;
+
 use crate::cx::Node;
 use crate::error::Error;
 
 pub(crate) struct Finding<'a> {
     pub account_id: Option<&'a str>,
-    pub arn: Option<&'a str>,
     pub description: Option<&'a str>,
     pub id: &'a str,
     pub partition: Option<&'a str>,
@@ -29,7 +30,7 @@ pub(crate) struct Resource<'a> {
     pub resource_type: Option<&'a str>,
     pub instance: Option<Instance<'a>>,
     pub access_key: Option<AccessKey<'a>>,
-    pub s3_buckets: Vec<Named<'a>>,
+    pub s3_buckets: Vec<Bucket<'a>>,
     pub eks_cluster: Option<Named<'a>>,
     pub workload: Option<Workload<'a>>,
     pub ecs_cluster: Option<EcsCluster<'a>>,
@@ -55,9 +56,29 @@ pub(crate) struct Named<'a> {
     pub arn: Option<&'a str>,
 }
 
+/// `s3BucketDetails[]` (API shape `S3BucketDetail`), with the scanned objects that Malware
+/// Protection for S3 lists under it (`s3ObjectDetails[]`, shape `S3ObjectDetail`).
+pub(crate) struct Bucket<'a> {
+    pub name: Option<&'a str>,
+    pub arn: Option<&'a str>,
+    pub objects: Vec<S3Object<'a>>,
+}
+
+/// `S3ObjectDetail`: `objectArn`, `key`, `eTag`, `hash` (of the threat), `versionId`.
+pub(crate) struct S3Object<'a> {
+    pub arn: Option<&'a str>,
+    pub key: Option<&'a str>,
+    pub etag: Option<&'a str>,
+    pub hash: Option<&'a str>,
+    pub version_id: Option<&'a str>,
+}
+
+/// `kubernetesWorkloadDetails` (shape `KubernetesWorkloadDetails`): `name`, `type`, `uid`,
+/// `namespace`, `containers[]`.
 pub(crate) struct Workload<'a> {
     pub name: Option<&'a str>,
     pub kind: Option<&'a str>,
+    pub uid: Option<&'a str>,
     pub namespace: Option<&'a str>,
     pub containers: Vec<Container<'a>>,
 }
@@ -69,6 +90,7 @@ pub(crate) struct EcsCluster<'a> {
     pub task_containers: Vec<Container<'a>>,
 }
 
+#[derive(Clone, Copy)]
 pub(crate) struct Container<'a> {
     pub id: Option<&'a str>,
     pub name: Option<&'a str>,
@@ -93,13 +115,19 @@ pub(crate) struct Actor<'a> {
     pub ips: Vec<&'a str>,
     pub fqdns: Vec<&'a str>,
     pub country: Option<&'a str>,
+    /// The IPs already in `ips`: a port probe can list the same address thousands of
+    /// times, and a scan of `ips` per address made 1.4 MB of probes quadratic.
+    seen: HashSet<&'a str>,
 }
 
 impl<'a> Finding<'a> {
     pub(crate) fn read(f: Node<'a>) -> Result<Finding<'a>, Error> {
+        // The finding's own ARN is read (so the unmapped report does not flag it) and
+        // deliberately not mapped: it names the finding, not the object it is about, and
+        // as `object.id` every update of the finding would look like a new object.
+        f.get("arn").opt_str()?;
         Ok(Finding {
             account_id: f.get("accountId").opt_str()?,
-            arn: f.get("arn").opt_str()?,
             created_at: f.get("createdAt"),
             description: f.get("description").opt_str()?,
             id: f.get("id").str()?,
@@ -143,13 +171,14 @@ impl<'a> Resource<'a> {
                 .get("s3BucketDetails")
                 .items()?
                 .into_iter()
-                .map(|b| Named::read(b, "name", "arn"))
+                .map(Bucket::read)
                 .collect::<Result<_, _>>()?,
             eks_cluster: Named::read_opt(r.get("eksClusterDetails"), "name", "arn")?,
             workload: if workload.exists() {
                 Some(Workload {
                     name: workload.get("name").opt_str()?,
                     kind: workload.get("type").opt_str()?,
+                    uid: workload.get("uid").opt_str()?,
                     namespace: workload.get("namespace").opt_str()?,
                     containers: Container::read_all(workload.get("containers"))?,
                 })
@@ -192,6 +221,29 @@ impl<'a> Instance<'a> {
             instance_id: i.get("instanceId").opt_str()?,
             availability_zone: i.get("availabilityZone").opt_str()?,
             name_tag,
+        })
+    }
+}
+
+impl<'a> Bucket<'a> {
+    fn read(b: Node<'a>) -> Result<Bucket<'a>, Error> {
+        Ok(Bucket {
+            name: b.get("name").opt_str()?,
+            arn: b.get("arn").opt_str()?,
+            objects: b
+                .get("s3ObjectDetails")
+                .items()?
+                .into_iter()
+                .map(|o| {
+                    Ok(S3Object {
+                        arn: o.get("objectArn").opt_str()?,
+                        key: o.get("key").opt_str()?,
+                        etag: o.get("eTag").opt_str()?,
+                        hash: o.get("hash").opt_str()?,
+                        version_id: o.get("versionId").opt_str()?,
+                    })
+                })
+                .collect::<Result<_, Error>>()?,
         })
     }
 }
@@ -308,8 +360,9 @@ impl<'a> Actor<'a> {
         Ok(())
     }
 
+    /// Keeps the first sighting of each address, in order, in linear time.
     fn ip(&mut self, ip: &'a str) {
-        if !ip.is_empty() && !self.ips.contains(&ip) {
+        if !ip.is_empty() && self.seen.insert(ip) {
             self.ips.push(ip);
         }
     }

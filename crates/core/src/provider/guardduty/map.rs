@@ -2,8 +2,8 @@
 //! envelope, finding, derived fields, one event per affected object.
 
 use super::input::{Finding, Service};
-use super::resource::{self, Object};
-use super::severity::{self, TABLE};
+use super::resource::{self, Object, StandIn};
+use super::severity::TABLE;
 use crate::cx::Cx;
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
@@ -76,7 +76,7 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     if let Some((code, message)) = &risk.warning {
         cx.warn(*code, message.clone(), &f.severity);
     }
-    let (objects, unknown_type) = resource::affected(&f, account, region);
+    let (objects, stand_in) = resource::affected(&f, account, region);
     if objects.iter().any(|o| o.id.is_empty()) {
         // The resource names nothing, so the object is the account, and there is none.
         return Err(cx.error_at(
@@ -85,13 +85,25 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
             &finding.get("accountId"),
         ));
     }
-    if unknown_type {
-        let rtype = f.resource.resource_type.unwrap_or("");
-        cx.warn(
+    let resource = finding.get("resource");
+    let rtype = f.resource.resource_type.unwrap_or("");
+    match stand_in {
+        StandIn::No => {}
+        StandIn::UnknownType => cx.warn(
             WarningCode::UnknownResourceType,
-            format!("resource type `{rtype}` has no known object type; kept as is"),
-            &finding.get("resource").get("resourceType"),
-        );
+            format!("resource type `{rtype}` is not mapped; the account stands in as the object"),
+            &resource.get("resourceType"),
+        ),
+        StandIn::NoDetails => cx.warn(
+            WarningCode::IdDerived,
+            format!("the `{rtype}` resource names no object; the account stands in as the object"),
+            &resource,
+        ),
+        StandIn::NoResource => cx.warn(
+            WarningCode::IdDerived,
+            "the finding names no resource; the account stands in as the object",
+            &resource,
+        ),
     }
     let count = match service {
         Some(s) => s.count.opt_num()?,
@@ -109,6 +121,7 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
                 actor(&mut e, s);
             }
             vendor(&mut e, service, count, sample);
+            s3_object(&mut e, o);
             e
         })
         .collect();
@@ -117,7 +130,7 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
 
 fn object(e: &mut Event, o: &Object) {
     e.put("object.id", o.id.as_str());
-    e.put("object.type", o.object_type.as_str());
+    e.put_static("object.type", o.object_type);
     e.put("object.name", o.name.as_str());
 }
 
@@ -134,12 +147,10 @@ fn finding_fields(
     e.put("finding.title", f.title.unwrap_or(f.kind));
     e.opt("finding.description", f.description);
     e.put("finding.time.created", time);
-    // GuardDuty's label of the band; for 0 (no band) the number, or NONE without a score.
-    let label = severity::label(risk.level)
-        .map(str::to_owned)
-        .or_else(|| score.map(crate::json::number))
-        .unwrap_or_else(|| risk.level.as_str().to_owned());
-    e.put("finding.severity", label);
+    // The band's level in capitals, as the GuardDuty seed table (design.md §4) and
+    // Dynatrace's GuardDuty page write GuardDuty's levels: `HIGH`, not the console's `High`;
+    // `NONE` for 0 and for no severity. The number is `finding.score`.
+    e.put_static("finding.severity", risk.level.as_str());
     e.opt("finding.score", score);
     if !region.is_empty() && matches!(f.partition, None | Some("aws")) {
         e.put(
@@ -165,8 +176,20 @@ fn container(e: &mut Event, o: &Object) {
     if let Some(k) = &o.k8s {
         e.opt("k8s.cluster.name", k.cluster.as_deref());
         e.opt("k8s.namespace.name", k.namespace.as_deref());
+        e.opt("k8s.pod.name", k.pod_name.as_deref());
+        e.opt("k8s.pod.uid", k.pod_uid.as_deref());
         e.opt("k8s.workload.name", k.workload.as_deref());
         e.opt("k8s.workload.kind", k.workload_kind.as_deref());
+    }
+}
+
+/// What GuardDuty says about a scanned S3 object besides its ARN (`object.id`) and key
+/// (`object.name`): the version and ETag that were scanned, the hash of the threat.
+fn s3_object(e: &mut Event, o: &Object) {
+    if let Some(s) = &o.s3 {
+        e.opt("guardduty.s3.object.version_id", s.version_id.as_deref());
+        e.opt("guardduty.s3.object.etag", s.etag.as_deref());
+        e.opt("guardduty.s3.object.hash", s.hash.as_deref());
     }
 }
 

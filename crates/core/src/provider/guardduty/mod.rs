@@ -22,9 +22,10 @@ static INFO: ProviderInfo = ProviderInfo {
     vendor: "Amazon",
     summary: "GuardDuty findings from EventBridge (`detail-type` \"GuardDuty Finding\"), bare or \
               in a GetFindings result, camelCase or PascalCase. One DETECTION_FINDING per affected \
-              object: per container for EKS, ECS and runtime findings (object.type CONTAINER), \
-              else the primary resource. Risk score is the GuardDuty severity; the level follows \
-              GuardDuty's bands.",
+              object: the container a runtime finding names, else each container of the EKS \
+              workload or ECS task (object.type CONTAINER); each scanned S3 object \
+              (Malware Protection for S3) or bucket; else the primary resource, or the account. \
+              Risk score is the GuardDuty severity; the level follows GuardDuty's bands.",
     event_types: &[EventType::DetectionFinding],
     severity: &severity::TABLE,
     #[cfg(feature = "docs")]

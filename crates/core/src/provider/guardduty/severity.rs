@@ -9,27 +9,20 @@ use crate::severity::{DYNATRACE_BANDS, FIXED_SCORES, Level, SeverityTable};
 pub(crate) static TABLE: SeverityTable = SeverityTable {
     id: "guardduty/1",
     source: "GuardDuty user guide, severity levels; Dynatrace GuardDuty ingest page",
-    // GuardDuty's labels, used for `finding.severity` (the number goes to `finding.score`).
+    // GuardDuty's levels as the seed table writes them (`finding.severity` is the level of
+    // the band, in capitals; the number goes to `finding.score`). Matched case-insensitively,
+    // so the console's `High` reads too.
     labels: &[
-        ("Critical", Level::Critical),
-        ("High", Level::High),
-        ("Medium", Level::Medium),
-        ("Low", Level::Low),
+        ("CRITICAL", Level::Critical),
+        ("HIGH", Level::High),
+        ("MEDIUM", Level::Medium),
+        ("LOW", Level::Low),
     ],
     bands: DYNATRACE_BANDS,
     fixed_scores: FIXED_SCORES,
     range: (0.0, 10.0),
     missing: Level::None,
 };
-
-/// GuardDuty's label of a level (`finding.severity`).
-pub(crate) fn label(level: Level) -> Option<&'static str> {
-    TABLE
-        .labels
-        .iter()
-        .find(|(_, l)| *l == level)
-        .map(|(name, _)| *name)
-}
 
 #[cfg(test)]
 mod tests {
@@ -78,9 +71,10 @@ mod tests {
     }
 
     #[test]
-    fn labels_exist_for_every_scored_level() {
-        assert_eq!(label(Level::Critical), Some("Critical"));
-        assert_eq!(label(Level::Low), Some("Low"));
-        assert_eq!(label(Level::None), None);
+    fn labels_are_the_levels_in_capitals() {
+        for (label, level) in TABLE.labels {
+            assert_eq!(*label, level.as_str());
+        }
+        assert_eq!(TABLE.level_for_label("High"), Some(Level::High));
     }
 }
