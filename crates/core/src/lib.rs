@@ -88,7 +88,7 @@ pub use severity::{Band, Level, SeverityTable};
 
 /// The version of the mappings, stamped into every event as `secmap.mapping.version`.
 /// It changes whenever the output for some input changes.
-pub const MAPPING_VERSION: &str = "1.0.0";
+pub const MAPPING_VERSION: &str = "2.0.0";
 
 /// Maps one payload from `provider` to Dynatrace security events.
 ///
