@@ -137,6 +137,20 @@ pub(crate) fn dynatrace_band(score: f64) -> Option<Level> {
         .map(|b| b.level)
 }
 
+/// How [`SeverityTable::score_in_band`] treats a vendor score; the two providers using the
+/// rule wrote it apart, and their goldens carry both wordings of its warning, so these two
+/// differences stay and nothing else does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BandMiss {
+    /// Security Hub: the product's score is taken as given (outside 0–10 it misses every
+    /// band); warning "vendor score 2 is outside the MEDIUM band; used the fixed score 6.9".
+    AsGiven,
+    /// Inspector: `inspectorScore` is first clamped into the table's range, with a
+    /// `severity-out-of-range` warning when it lands in the band; warning "score 4 is
+    /// outside the band of LOW; used its fixed score 3.9".
+    Clamped,
+}
+
 /// A normalized risk: what goes into `dt.security.risk.level` and `.score`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Risk {
@@ -248,64 +262,51 @@ impl SeverityTable {
 
     /// The score for a level taken from a vendor label, given the vendor's own 0–10 score:
     /// the vendor score when it lies in the level's band of Dynatrace's scale, else the
-    /// level's fixed score with a `score-outside-band` warning (the label is authoritative).
-    /// `NOT_AVAILABLE` never takes a vendor score.
+    /// level's fixed score with a `score-outside-band` warning (the label is authoritative;
+    /// `next-providers.md` §0). `NOT_AVAILABLE` never takes a vendor score. `miss` carries
+    /// the only thing the providers using this rule do differently.
     pub(crate) fn score_in_band(
         &self,
         level: Level,
         vendor: Option<f64>,
+        miss: BandMiss,
     ) -> (f64, Option<(WarningCode, String)>) {
         let fixed = self.fixed_score(level);
-        let Some(v) = vendor else {
+        let Some(raw) = vendor else {
             return (fixed, None);
         };
-        if level != Level::NotAvailable && dynatrace_band(v) == Some(level) {
-            return (v, None);
+        let (score, clamped) = match miss {
+            BandMiss::Clamped => self.clamp(raw),
+            BandMiss::AsGiven => (raw, false),
+        };
+        if level != Level::NotAvailable && dynatrace_band(score) == Some(level) {
+            return (score, clamped.then(|| self.out_of_range(raw, score)));
         }
-        (
-            fixed,
-            Some((
-                WarningCode::ScoreOutsideBand,
+        let (shown, band, used) = (json::number(raw), level.as_str(), json::number(fixed));
+        let message = match miss {
+            BandMiss::AsGiven => {
                 format!(
-                    "vendor score {} is outside the {} band; used the fixed score {}",
-                    json::number(v),
-                    level.as_str(),
-                    json::number(fixed)
-                ),
-            )),
-        )
+                    "vendor score {shown} is outside the {band} band; used the fixed score {used}"
+                )
+            }
+            BandMiss::Clamped => {
+                format!("score {shown} is outside the band of {band}; used its fixed score {used}")
+            }
+        };
+        (fixed, Some((WarningCode::ScoreOutsideBand, message)))
     }
 
-    /// Level from a vendor label; score from the vendor's 0–10 score when it lies in the
-    /// band of that level, else the level's fixed score with a warning (the rule for
-    /// label-first vendors whose label is authoritative: Inspector, Security Hub;
-    /// `next-providers.md` §0). A level no band gives (`NOT_AVAILABLE`) never takes a
-    /// vendor score.
+    /// Level from a vendor label; score by [`Self::score_in_band`] when the label is known
+    /// (Inspector). A missing or unknown label keeps its warning and its fixed score: the
+    /// score never stands in for the label.
     pub(crate) fn risk_for_label_score_in_band(
         &self,
         label: Option<&str>,
         score: Option<f64>,
     ) -> Risk {
         let mut risk = self.risk_for_label(label, None);
-        let Some(raw) = score else {
-            return risk;
-        };
-        let (clamped, out_of_range) = self.clamp(raw);
-        if self.level_for_score(clamped) == risk.level && risk.warning.is_none() {
-            risk.score = clamped;
-            if out_of_range {
-                risk.warning = Some(self.out_of_range(raw, clamped));
-            }
-        } else if risk.warning.is_none() {
-            risk.warning = Some((
-                WarningCode::ScoreOutsideBand,
-                format!(
-                    "score {} is outside the band of {}; used its fixed score {}",
-                    json::number(raw),
-                    risk.level.as_str(),
-                    json::number(risk.score)
-                ),
-            ));
+        if risk.warning.is_none() {
+            (risk.score, risk.warning) = self.score_in_band(risk.level, score, BandMiss::Clamped);
         }
         risk
     }
