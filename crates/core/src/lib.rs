@@ -57,6 +57,7 @@
 
 #![deny(missing_docs)]
 
+mod aws;
 mod cx;
 #[cfg(feature = "docs")]
 mod docs;

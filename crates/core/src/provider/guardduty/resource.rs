@@ -24,6 +24,7 @@
 use std::collections::HashSet;
 
 use super::input::{Bucket, Container, Finding, Named, Resource, Workload};
+use crate::aws::ec2_instance_arn;
 use crate::image::ImageRef;
 
 /// How each GuardDuty `resourceType` maps: Dynatrace object type (Smartscape-style names,
@@ -244,7 +245,7 @@ fn instance(
         return Vec::new();
     };
     let arn = (!region.is_empty() && !account.is_empty())
-        .then(|| format!("arn:{partition}:ec2:{region}:{account}:instance/{id}"));
+        .then(|| ec2_instance_arn(partition, region, account, id));
     vec![Object {
         object_type,
         aws_type: Some(aws_type),

@@ -6,6 +6,7 @@ use super::input::{Cvss, Finding, Package, Resource};
 use super::resource::{self, Context, Object};
 use super::scan;
 use super::severity::TABLE;
+use crate::aws::Arn;
 use crate::cx::{Cx, Node};
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
@@ -137,7 +138,7 @@ fn finding(
     };
     // A bare ListFindings element has no envelope; the finding's own ARN names its account
     // and region.
-    let own = resource::Arn::parse(f.arn);
+    let own = Arn::parse(f.arn);
     let context = Context {
         account: f
             .account_id

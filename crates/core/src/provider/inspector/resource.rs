@@ -4,6 +4,7 @@
 //! Lambda functions keep the canonical AWS object types.
 
 use super::input::Resource;
+use crate::aws::{Arn, ec2_instance_arn, ecr_registry};
 
 /// `resources[].type` → `object.type`, `aws.resource.type` (CloudFormation form; empty:
 /// none). Anything else is skipped as `unsupported-resource-type`.
@@ -109,9 +110,9 @@ pub(crate) fn object(r: &Resource<'_>, cx: &Context<'_>) -> Option<Object> {
             // The ARN, as the GuardDuty mapping builds it, so both name one object.
             let full = match (&arn, account, region) {
                 (Some(_), _, _) => Some(id.to_owned()),
-                (None, Some(acct), Some(region)) => Some(format!(
-                    "arn:{partition}:ec2:{region}:{acct}:instance/{instance_id}"
-                )),
+                (None, Some(acct), Some(region)) => {
+                    Some(ec2_instance_arn(partition, region, acct, instance_id))
+                }
                 _ => None,
             };
             o.id = full.clone().unwrap_or_else(|| id.to_owned());
@@ -146,17 +147,6 @@ fn known(s: Option<&str>) -> Option<&str> {
     s.filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("N/A"))
 }
 
-/// An ECR registry host: `<account>.dkr.ecr.<region>.amazonaws.com` (`.com.cn` in China),
-/// what image references and Defender's ECR findings use.
-pub(crate) fn ecr_registry(account: &str, region: &str, partition: &str) -> String {
-    let domain = if partition == "aws-cn" {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
-    format!("{account}.dkr.ecr.{region}.{domain}")
-}
-
 /// The repository of an ECR resource: `repository/<repo>[/sha256:…]`.
 pub(crate) fn ecr_repository(resource: &str) -> Option<&str> {
     let rest = resource.strip_prefix("repository/")?;
@@ -176,58 +166,20 @@ fn lambda_name(resource: &str) -> Option<&str> {
         .filter(|n| !n.is_empty())
 }
 
-/// The parts of an ARN: `arn:<partition>:<service>:<region>:<account>:<resource>`.
-pub(crate) struct Arn<'a> {
-    pub partition: &'a str,
-    pub region: &'a str,
-    pub account: &'a str,
-    pub resource: &'a str,
-}
-
-impl<'a> Arn<'a> {
-    pub(crate) fn parse(s: &'a str) -> Option<Arn<'a>> {
-        let mut parts = s.splitn(6, ':');
-        if parts.next()? != "arn" {
-            return None;
-        }
-        let partition = parts.next()?;
-        let _service = parts.next()?;
-        let region = parts.next()?;
-        let account = parts.next()?;
-        let resource = parts.next()?;
-        Some(Arn {
-            partition,
-            region,
-            account,
-            resource,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn arn_parts() {
-        let a = Arn::parse(
-            "arn:aws:ecr:us-east-2:123456789012:repository/amazon/amazon-ecs-sample/sha256:36c7",
-        )
-        .unwrap();
+    fn resource_names() {
         assert_eq!(
-            (a.partition, a.region, a.account),
-            ("aws", "us-east-2", "123456789012")
+            ecr_repository("repository/amazon/amazon-ecs-sample/sha256:36c7"),
+            Some("amazon/amazon-ecs-sample")
         );
-        assert_eq!(ecr_repository(a.resource), Some("amazon/amazon-ecs-sample"));
         assert_eq!(ecr_repository("repository/team/app"), Some("team/app"));
         assert_eq!(
             lambda_name("function:claims-ocr:$LATEST"),
             Some("claims-ocr")
-        );
-        assert!(Arn::parse("i-0e4c8a2f6b1d3e5a7").is_none());
-        assert_eq!(
-            ecr_registry("1", "cn-north-1", "aws-cn"),
-            "1.dkr.ecr.cn-north-1.amazonaws.com.cn"
         );
     }
 }

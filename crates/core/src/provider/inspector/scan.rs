@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 
 use super::map::{Envelope, PROVIDER};
-use super::resource::{Arn, ecr_registry, ecr_repository};
+use super::resource::ecr_repository;
+use crate::aws::{Arn, ecr_registry};
 use crate::cx::{Cx, Node};
 use crate::error::Error;
 use crate::event::{Event, EventType, Producer};

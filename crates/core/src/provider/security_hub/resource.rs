@@ -2,6 +2,7 @@
 //! in `ocsf.rs`), with their Dynatrace object type and `aws.*` fields.
 
 use super::model::{Image, Resource, required_id};
+use crate::aws::ecr_registry;
 use crate::cx::{Cx, Node};
 use crate::error::Error;
 
@@ -152,7 +153,9 @@ fn ecr_image<'a>(d: Node<'a>, region: Option<&str>) -> Result<Image<'a>, Error> 
         repository: d.get("RepositoryName").text()?,
         registry: registry_id
             .zip(region)
-            .map(|(id, region)| format!("{id}.dkr.ecr.{region}.amazonaws.com")),
+            // ASFF's ECR block names no partition; the commercial host, as this mapping
+            // has always built it.
+            .map(|(id, region)| ecr_registry(id, region, "aws")),
         tags: d
             .get("ImageTags")
             .strs()?
