@@ -66,6 +66,7 @@ mod event;
 mod ids;
 mod image;
 mod json;
+mod k8s;
 mod options;
 mod output;
 mod payload;

@@ -12,23 +12,13 @@ use crate::cx::{Cx, Node};
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
 use crate::image::{ImageRef, is_content_digest};
+use crate::k8s;
 use crate::output::{SkipReason, WarningCode};
 use crate::provider::{Mapped, Shape};
 use crate::severity::Risk;
 
 /// The product name Defender alerts carry today; older ones say "Azure Security Center".
 const PRODUCT: &str = "Microsoft Defender for Cloud";
-
-/// Kubernetes workload entity types (`K8s-<kind>`) whose kind goes to `k8s.workload.kind`.
-const WORKLOAD_KINDS: &[&str] = &[
-    "deployment",
-    "replicaset",
-    "statefulset",
-    "daemonset",
-    "job",
-    "cronjob",
-    "replicationcontroller",
-];
 
 /// Whether a record is an alert, from the keys that say what it is.
 pub(super) fn is_alert(shape: &Shape<'_>) -> bool {
@@ -338,17 +328,17 @@ impl<'a> Facts<'a> {
         f.pod = only(names(g, "K8s-pod")?);
         let mut workloads = Vec::new();
         for (kind, n) in &g.entities {
+            // Workload entities are `K8s-<kind>`; a pod is its own entity (`k8s.pod.name`).
             let Some(k) = kind
                 .get(..4)
                 .filter(|p| p.eq_ignore_ascii_case("k8s-"))
-                .map(|_| kind[4..].to_ascii_lowercase())
+                .and_then(|_| k8s::workload_kind(&kind[4..]))
+                .filter(|k| *k != "pod")
             else {
                 continue;
             };
-            if WORKLOAD_KINDS.contains(&k.as_str())
-                && let Some(name) = n.get("name").text()?
-            {
-                workloads.push((name, k));
+            if let Some(name) = n.get("name").text()? {
+                workloads.push((name, k.to_owned()));
             }
         }
         f.workload = only(workloads);

@@ -26,6 +26,7 @@ use std::collections::HashSet;
 use super::input::{Bucket, Container, Finding, Named, Resource, Workload};
 use crate::aws::ec2_instance_arn;
 use crate::image::ImageRef;
+use crate::k8s;
 
 /// How each GuardDuty `resourceType` maps: Dynatrace object type (Smartscape-style names,
 /// as GuardDuty findings carry them via Security Hub, whose ASFF resource types are the
@@ -54,22 +55,6 @@ const S3_BUCKET: (&str, &str) = ("AwsS3Bucket", "AWS::S3::Bucket");
 /// `AWS::::Account:<account id>` (shared/samples/securityhub `asr-solution__CIS-1.3.json`,
 /// `ocsf-examples__sechub-pci-config-1-failed.json`); `AWS::::Account` is its type.
 const ACCOUNT: (&str, &str) = ("AwsAccount", "AWS::::Account");
-
-/// GuardDuty's workload types (`kubernetesWorkloadDetails.type`, lower-case plural API
-/// names; the enum `KubernetesResourcesTypes` spells them in capitals) and Dynatrace's
-/// `k8s.workload.kind`, lower-case singular as the Dynatrace Operator writes it
-/// (`deployment`, `statefulset`, `job`, `pod`; Dynatrace/dynatrace-operator
-/// `pkg/webhook/mutation/pod/.../resourceattributes` mutator test).
-const WORKLOAD_KINDS: &[(&str, &str)] = &[
-    ("pods", "pod"),
-    ("deployments", "deployment"),
-    ("daemonsets", "daemonset"),
-    ("statefulsets", "statefulset"),
-    ("replicasets", "replicaset"),
-    ("jobs", "job"),
-    ("cronjobs", "cronjob"),
-    ("replicationcontrollers", "replicationcontroller"),
-];
 
 /// One affected object, with what the event says about it.
 #[derive(Debug, Default)]
@@ -452,15 +437,10 @@ fn k8s_fields(w: &Workload<'_>, cluster: Option<&str>) -> K8sFields {
     }
 }
 
-/// Dynatrace's `k8s.workload.kind` for GuardDuty's workload type: singular, lower case,
-/// whether GuardDuty sent the plural API name (`deployments`, `DEPLOYMENTS`) or the kind
-/// (`Deployment`). A type outside the table is kept, lower-cased.
+/// Dynatrace's `k8s.workload.kind` for GuardDuty's workload type ([`k8s::workload_kind`]);
+/// a type outside the table is kept, lower-cased, rather than dropped.
 pub(crate) fn workload_kind(kind: &str) -> String {
-    let kind = kind.trim().to_ascii_lowercase();
-    WORKLOAD_KINDS
-        .iter()
-        .find(|(plural, singular)| kind == *plural || kind == *singular)
-        .map_or(kind.clone(), |(_, singular)| (*singular).to_owned())
+    k8s::workload_kind(kind).map_or_else(|| kind.trim().to_ascii_lowercase(), str::to_owned)
 }
 
 fn container_object(c: &Container<'_>, path: String) -> Object {
