@@ -58,6 +58,7 @@
 #![deny(missing_docs)]
 
 mod aws;
+mod cve;
 mod cx;
 #[cfg(feature = "docs")]
 mod docs;

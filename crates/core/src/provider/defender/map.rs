@@ -7,7 +7,8 @@ use super::cloud::{Cloud, assessment_key};
 use super::cvss::Choice;
 use super::input::{Artifact, Properties, Software, SubAssessment, Vulnerability};
 use super::severity::TABLE;
-use super::{cves, recommendation, remediation, scan};
+use super::{recommendation, remediation, scan};
+use crate::cve;
 use crate::cx::{Cx, Node};
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
@@ -152,12 +153,12 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     e.opt("vulnerability.id", vuln_id);
     e.opt("vulnerability.title", Some(display));
     e.opt("vulnerability.description", p.description);
-    let cves = cves::cve_ids(
+    let cves = cve::cve_ids(
         vuln_id
             .into_iter()
             .chain(vuln.cve.iter().filter_map(|r| r.title)),
     );
-    let external_url = cves::external_url(
+    let external_url = cve::external_url(
         vuln_id.into_iter().chain(cves.iter().map(String::as_str)),
         vuln.references
             .iter()

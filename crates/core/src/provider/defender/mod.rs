@@ -7,7 +7,6 @@
 
 mod artifact;
 mod cloud;
-mod cves;
 mod cvss;
 #[cfg(feature = "docs")]
 mod fields;

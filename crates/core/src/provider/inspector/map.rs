@@ -7,6 +7,7 @@ use super::resource::{self, Context, Object};
 use super::scan;
 use super::severity::TABLE;
 use crate::aws::Arn;
+use crate::cve;
 use crate::cx::{Cx, Node};
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
@@ -301,12 +302,7 @@ impl Base<'_, '_> {
     fn vulnerability(&self, e: &mut Event, vuln_id: Option<&str>, pkg: Option<&Package<'_>>) {
         let f = self.f;
         e.opt("vulnerability.id", vuln_id);
-        let cves: Vec<String> = vuln_id
-            .filter(|v| v.starts_with("CVE-"))
-            .map(str::to_owned)
-            .into_iter()
-            .collect();
-        e.opt("vulnerability.references.cve", Some(cves));
+        e.opt("vulnerability.references.cve", Some(cve::cve_ids(vuln_id)));
         if let Some(c) = &f.code {
             e.opt(
                 "vulnerability.references.cwe",

@@ -4,6 +4,7 @@
 //! vendor namespace.
 
 use super::model::{Finding, Kind, Package, Resource, Vulnerability, result};
+use crate::cve;
 use crate::cx::Cx;
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
@@ -171,11 +172,7 @@ fn compliance(e: &mut Event, f: &Finding<'_>) {
 
 fn vulnerability(e: &mut Event, v: &Vulnerability<'_>, p: Option<&Package<'_>>) {
     e.opt("vulnerability.id", v.id);
-    e.opt(
-        "vulnerability.references.cve",
-        v.id.filter(|id| id.starts_with("CVE-"))
-            .map(|id| vec![id.to_owned()]),
-    );
+    e.opt("vulnerability.references.cve", Some(cve::cve_ids(v.id)));
     e.opt("vulnerability.external_url", v.url);
     if let Some(c) = &v.cvss {
         e.opt("vulnerability.cvss.base_score", c.score);

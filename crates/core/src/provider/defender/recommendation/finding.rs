@@ -2,10 +2,11 @@
 
 use super::super::cloud::{Cloud, assessment_key};
 use super::super::cvss::Choice;
+use super::super::remediation;
 use super::super::severity::TABLE;
-use super::super::{cves, remediation};
 use super::image::Resolved;
 use super::input::{Assessment, Cve, Package};
+use crate::cve;
 use crate::cx::Cx;
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
@@ -199,8 +200,8 @@ fn event(
         "vulnerability.description",
         cve.description.or(cve.summary).or(p.description),
     );
-    let cve_list = cves::cve_ids(cve.id.into_iter().chain(cve.additional_ids.iter().copied()));
-    let url = cves::external_url(cve.id, cve.references.iter().copied());
+    let cve_list = cve::cve_ids(cve.id.into_iter().chain(cve.additional_ids.iter().copied()));
+    let url = cve::external_url(cve.id, cve.references.iter().copied());
     e.opt("vulnerability.references.cve", Some(cve_list));
     e.opt(
         "vulnerability.references.cwe",

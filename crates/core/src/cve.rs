@@ -1,10 +1,12 @@
 //! CVE id lists and the vulnerability's own link, in linear time: a record may list
-//! thousands of ids and references (a fuzzing round found nested scans quadratic).
+//! thousands of ids and references (a fuzzing round found nested scans quadratic). Every
+//! provider takes `vulnerability.references.cve` from here, so "a CVE id" means one thing:
+//! an id with the `CVE-` prefix (the CVE Program's id syntax, `CVE-YYYY-NNNN…`).
 
 use std::collections::HashSet;
 
 /// The CVE ids among `ids` (`CVE-` prefix), first occurrence kept, in order.
-pub(super) fn cve_ids<'s>(ids: impl IntoIterator<Item = &'s str>) -> Vec<String> {
+pub(crate) fn cve_ids<'s>(ids: impl IntoIterator<Item = &'s str>) -> Vec<String> {
     let mut seen = HashSet::new();
     ids.into_iter()
         .filter(|c| c.starts_with("CVE-") && seen.insert(*c))
@@ -13,7 +15,7 @@ pub(super) fn cve_ids<'s>(ids: impl IntoIterator<Item = &'s str>) -> Vec<String>
 }
 
 /// The link of the first reference whose title is one of `wanted` (NVD's page for MDVM).
-pub(super) fn external_url<'s>(
+pub(crate) fn external_url<'s>(
     wanted: impl IntoIterator<Item = &'s str>,
     refs: impl IntoIterator<Item = (Option<&'s str>, Option<&'s str>)>,
 ) -> Option<String> {
