@@ -34,6 +34,19 @@ impl<'a> ImageRef<'a> {
     }
 }
 
+/// The `registry` (when the first segment is a host), `repository` and `digest` of a
+/// digest-pinned reference, `host/repo@sha256:…`, as cloud resource ids carry it (AWS ECR
+/// and GCP Artifact Registry ids in Defender for Cloud, its `ImageUri`). `None` for an ARM
+/// path (they start with `/`) or a string without `@`: those are not references.
+pub(crate) fn digest_reference(s: &str) -> Option<(Option<&str>, &str, Option<&str>)> {
+    if s.starts_with('/') || !s.contains('@') {
+        return None;
+    }
+    let r = ImageRef::parse(s);
+    let (registry, repository) = split_registry(r.name);
+    Some((registry, repository, r.digest))
+}
+
 /// Splits `host/repo/path` into `(Some(host), "repo/path")` when the first segment is a host.
 pub(crate) fn split_registry(name: &str) -> (Option<&str>, &str) {
     match name.split_once('/') {
@@ -101,6 +114,20 @@ mod tests {
         );
         assert_eq!(split_registry("library/nginx"), (None, "library/nginx"));
         assert_eq!(split_registry("localhost/app"), (Some("localhost"), "app"));
+    }
+
+    #[test]
+    fn digest_references() {
+        assert_eq!(
+            digest_reference("1.dkr.ecr.us-east-1.amazonaws.com/mc/img@sha256:87e1"),
+            Some((
+                Some("1.dkr.ecr.us-east-1.amazonaws.com"),
+                "mc/img",
+                Some("sha256:87e1")
+            ))
+        );
+        assert_eq!(digest_reference("/repositories/r/images/sha256:4af8"), None);
+        assert_eq!(digest_reference("nginx:1.25"), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::input::{Artifact, Properties, SubAssessment};
 use crate::event::Event;
-use crate::image::{is_content_digest, split_registry};
+use crate::image::{digest_reference, is_content_digest};
 
 #[derive(Debug, Default, PartialEq)]
 pub(super) struct Image {
@@ -122,12 +122,9 @@ fn parse_resource_id(id: &str) -> FromId {
         };
     }
     // `<registry>/<repo>@<digest>` (AWS ECR, GCP Artifact Registry)
-    if !id.starts_with('/')
-        && let Some((name, digest)) = id.rsplit_once('@')
-    {
-        let (registry, repository) = split_registry(name);
+    if let Some((registry, repository, digest)) = digest_reference(id) {
         return FromId {
-            digest: Some(digest.to_owned()),
+            digest: digest.map(str::to_owned),
             repository: Some(repository.to_owned()),
             registry: registry.map(str::to_owned),
         };

@@ -6,7 +6,7 @@ use super::super::artifact::{Image, acr_login_server};
 use super::input::Assessment;
 use crate::cx::{Cx, Node};
 use crate::error::{Error, ErrorCode};
-use crate::image::{ImageRef, is_content_digest, split_registry};
+use crate::image::{digest_reference, is_content_digest};
 use crate::output::WarningCode;
 
 pub(super) struct Resolved {
@@ -24,11 +24,10 @@ pub(super) fn digest_in_id(id: &str) -> Option<&str> {
 /// `(registry, repository)` of an image reference `host/repo@sha256:…` (AWS ECR, GCP
 /// Artifact Registry ids and `ImageUri`); ARM paths are not references.
 fn reference(s: Option<&str>) -> (Option<&str>, Option<&str>) {
-    let Some(s) = s.filter(|s| !s.starts_with('/') && s.contains('@')) else {
-        return (None, None);
-    };
-    let (registry, repository) = split_registry(ImageRef::parse(s).name);
-    (registry, Some(repository).filter(|r| !r.is_empty()))
+    match s.and_then(digest_reference) {
+        Some((registry, repository, _)) => (registry, Some(repository).filter(|r| !r.is_empty())),
+        None => (None, None),
+    }
 }
 
 pub(super) fn resolve(a: &Assessment<'_>, rad: Node<'_>, cx: &Cx<'_>) -> Result<Resolved, Error> {
