@@ -59,6 +59,7 @@
 
 mod aws;
 mod cve;
+mod cvss;
 mod cx;
 #[cfg(feature = "docs")]
 mod docs;

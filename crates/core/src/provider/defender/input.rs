@@ -7,7 +7,7 @@
 //! Field names: Azure REST API specs, `Microsoft.Security/.../subAssessments.json`, and
 //! Defender for Cloud's "Container vulnerability assessments" sub-assessment reference.
 
-use super::cvss::{Entry as Cvss, sort_by_version};
+use crate::cvss::{Entry as Cvss, sort_by_version};
 use crate::cx::Node;
 use crate::error::Error;
 

@@ -4,11 +4,11 @@
 
 use super::artifact::Image;
 use super::cloud::{Cloud, assessment_key};
-use super::cvss::Choice;
 use super::input::{Artifact, Properties, Software, SubAssessment, Vulnerability};
 use super::severity::TABLE;
 use super::{recommendation, remediation, scan};
 use crate::cve;
+use crate::cvss::Choice;
 use crate::cx::{Cx, Node};
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};

@@ -7,7 +7,6 @@
 
 mod artifact;
 mod cloud;
-mod cvss;
 #[cfg(feature = "docs")]
 mod fields;
 mod input;

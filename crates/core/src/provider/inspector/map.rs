@@ -8,6 +8,7 @@ use super::scan;
 use super::severity::TABLE;
 use crate::aws::Arn;
 use crate::cve;
+use crate::cvss;
 use crate::cx::{Cx, Node};
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};
@@ -399,10 +400,7 @@ fn pick_cvss<'f, 'a>(f: &'f Finding<'a>) -> Option<&'f Cvss<'a>> {
         return Some(c);
     }
     let p = f.package.as_ref()?;
-    p.cvss
-        .iter()
-        .find(|c| c.source.is_some() && c.source == p.source)
-        .or_else(|| p.cvss.first())
+    cvss::own_or_first(&p.cvss, p.source, |c| c.source)
 }
 
 /// `version-release`, with `epoch:` in front when it is not 0: the form rpm and dpkg

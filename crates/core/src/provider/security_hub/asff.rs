@@ -8,6 +8,7 @@ use super::model::{
     package_version, required_id,
 };
 use super::{resource, severity};
+use crate::cvss;
 use crate::cx::{Cx, Node};
 use crate::error::Error;
 use crate::output::{SkipReason, WarningCode};
@@ -303,8 +304,7 @@ fn actor_ips<'a>(f: Node<'a>) -> Result<Vec<&'a str>, Error> {
 fn vulnerability(v: Node<'_>) -> Result<Vulnerability<'_>, Error> {
     let vendor = v.get("Vendor");
     let vendor_name = vendor.get("Name").text()?;
-    let mut cvss = None;
-    let mut first = None;
+    let mut ratings = Vec::new();
     for c in v.get("Cvss").items()? {
         let source = c.get("Source").text()?;
         let entry = Cvss {
@@ -312,12 +312,9 @@ fn vulnerability(v: Node<'_>) -> Result<Vulnerability<'_>, Error> {
             version: c.get("Version").text()?,
             vector: c.get("BaseVector").text()?,
         };
-        if cvss.is_none() && source.is_some() && source == vendor_name {
-            cvss = Some(entry);
-        } else if first.is_none() {
-            first = Some(entry);
-        }
+        ratings.push((source, entry));
     }
+    let cvss = cvss::own_or_first(&ratings, vendor_name, |(s, _)| *s).map(|(_, c)| *c);
     let mut packages = Vec::new();
     for p in v.get("VulnerablePackages").items()? {
         let fixed = p.get("FixedInVersion").text()?;
@@ -333,7 +330,7 @@ fn vulnerability(v: Node<'_>) -> Result<Vulnerability<'_>, Error> {
     }
     Ok(Vulnerability {
         id: v.get("Id").text()?,
-        cvss: cvss.or(first),
+        cvss,
         exploit: availability(v.get("ExploitAvailable").text()?),
         fix: availability(v.get("FixAvailable").text()?),
         url: vendor.get("Url").text()?,

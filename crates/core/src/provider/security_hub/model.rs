@@ -94,6 +94,7 @@ pub(super) struct Vulnerability<'a> {
     pub node: Option<Node<'a>>,
 }
 
+#[derive(Clone, Copy)]
 pub(super) struct Cvss<'a> {
     pub score: Option<f64>,
     pub version: Option<&'a str>,

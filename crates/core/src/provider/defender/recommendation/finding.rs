@@ -1,12 +1,12 @@
 //! One `VULNERABILITY_FINDING` per CVE entry and detected version of a package (§8.1).
 
 use super::super::cloud::{Cloud, assessment_key};
-use super::super::cvss::Choice;
 use super::super::remediation;
 use super::super::severity::TABLE;
 use super::image::Resolved;
 use super::input::{Assessment, Cve, Package};
 use crate::cve;
+use crate::cvss::Choice;
 use crate::cx::Cx;
 use crate::error::{Error, ErrorCode};
 use crate::event::{Event, EventType, Producer};

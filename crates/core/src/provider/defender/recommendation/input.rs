@@ -2,7 +2,7 @@
 //! Resource Graph row), `properties`, the package (`additionalData`, `ScannersDetails`) and
 //! its CVE entries (`CvesDetails[]`, §3.4). Keys match in any case (set by the caller).
 
-use super::super::cvss::{Entry, sort_by_version};
+use crate::cvss::{Entry, sort_by_version};
 use crate::cx::Node;
 use crate::error::Error;
 
