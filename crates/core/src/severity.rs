@@ -125,7 +125,12 @@ pub(crate) fn dynatrace_band(score: f64) -> Option<Level> {
     if !(0.0..=10.0).contains(&score) {
         return None;
     }
-    DYNATRACE_BANDS
+    band_of(DYNATRACE_BANDS, score)
+}
+
+/// The level of the first band (highest first) that `score` falls in.
+fn band_of(bands: &[Band], score: f64) -> Option<Level> {
+    bands
         .iter()
         .find(|b| {
             if b.inclusive {
@@ -171,16 +176,7 @@ impl SeverityTable {
 
     /// The level of a score within the documented range.
     pub fn level_for_score(&self, score: f64) -> Level {
-        self.bands
-            .iter()
-            .find(|b| {
-                if b.inclusive {
-                    score >= b.min
-                } else {
-                    score > b.min
-                }
-            })
-            .map_or(self.missing, |b| b.level)
+        band_of(self.bands, score).unwrap_or(self.missing)
     }
 
     /// The fixed score of a level.
