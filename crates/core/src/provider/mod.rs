@@ -14,6 +14,8 @@ mod defender_alerts;
 mod example;
 pub(crate) mod guardduty;
 pub(crate) mod inspector;
+#[cfg(feature = "docs")]
+mod rows;
 pub(crate) mod security_hub;
 
 /// Every provider, in the order `auto` asks them. Defender alerts come before

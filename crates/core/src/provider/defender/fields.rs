@@ -11,20 +11,17 @@
 //! `AD/ScannersDetails/mdvm` (else `/agentlessmdvm`) and `RAD` is
 //! `/properties/resourceAdditionalData`; these three may be JSON text or objects (IR §4).
 
+use crate::provider::rows::{EVENT_KIND, MAPPING_VERSION, TIMESTAMP};
 use crate::provider::{FieldRule, rule};
 
 pub(super) static FIELDS: &[FieldRule] = &[
-    rule(
-        "timestamp",
-        "options.now",
-        "only when the host passes `now`; else Dynatrace's ingest time",
-    ),
+    TIMESTAMP,
     rule(
         "event.id",
         "derived",
         "UUIDv5 over provider, finding.id, object.id, finding.time.created (scans: provider, scan.id); design §3",
     ),
-    rule("event.kind", "constant", "`SECURITY_EVENT`"),
+    EVENT_KIND,
     rule(
         "event.type",
         "constant",
@@ -256,11 +253,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
         "IR: /properties/metadata/recommendationCategory",
         "as is (`SoftwareUpdate`; IR §1, §3.1)",
     ),
-    rule(
-        "secmap.mapping.version",
-        "constant",
-        "the mapping version that produced the event",
-    ),
+    MAPPING_VERSION,
     rule(
         "event.original_content",
         "the record",

@@ -5,6 +5,7 @@
 //! Dynatrace documentation, [DT-skill] Dynatrace's agent skills, [vendor] Microsoft's
 //! samples and API specs, [infer] our choice (§4.6 lists the open questions).
 
+use crate::provider::rows::EVENT_KIND;
 use crate::provider::{FieldRule, rule};
 
 pub(super) static FIELDS: &[FieldRule] = &[
@@ -18,7 +19,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
         "derived",
         "UUIDv5 over provider, finding.id, object.id, finding.time.created (design §3)",
     ),
-    rule("event.kind", "constant", "`SECURITY_EVENT`"),
+    EVENT_KIND,
     rule(
         "event.type",
         "constant",

@@ -13,20 +13,17 @@
 //! ids (shared/samples/securityhub); "Semantic Dictionary" is shared/docs/semantic-dictionary.md
 //! §1.9; "design.md" is shared/docs/design.md §4 (the GuardDuty seed table).
 
+use crate::provider::rows::{EVENT_KIND, MAPPING_VERSION, TIMESTAMP};
 use crate::provider::{FieldRule, rule};
 
 pub(super) static FIELDS: &[FieldRule] = &[
-    rule(
-        "timestamp",
-        "options.now",
-        "only when the host passes `now`; else Dynatrace's ingest time",
-    ),
+    TIMESTAMP,
     rule(
         "event.id",
         "derived",
         "UUIDv5 over provider, finding.id, object.id, finding.time.created",
     ),
-    rule("event.kind", "constant", "`SECURITY_EVENT`"),
+    EVENT_KIND,
     rule("event.type", "constant", "`DETECTION_FINDING`"),
     rule("event.name", "constant", "`Detection finding event`"),
     rule("event.provider", "constant", "`Amazon GuardDuty`"),
@@ -207,11 +204,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
         "/service/additionalInfo/sample",
         "`true` on sample findings (skipped with `skipSampleFindings`)",
     ),
-    rule(
-        "secmap.mapping.version",
-        "constant",
-        "the mapping version that produced the event",
-    ),
+    MAPPING_VERSION,
     rule(
         "event.original_content",
         "the record",

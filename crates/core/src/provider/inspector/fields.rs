@@ -5,20 +5,17 @@
 //! event. Evidence tags as in `next-providers.md`: [DT-doc], [DT-code], [DT-skill],
 //! [vendor], [infer].
 
+use crate::provider::rows::{EVENT_KIND, MAPPING_VERSION, TIMESTAMP};
 use crate::provider::{FieldRule, rule};
 
 pub(super) static FIELDS: &[FieldRule] = &[
-    rule(
-        "timestamp",
-        "options.now",
-        "only when the host passes `now`; else Dynatrace's ingest time",
-    ),
+    TIMESTAMP,
     rule(
         "event.id",
         "derived",
         "findings: UUIDv5 over provider, finding.id, object.id, finding.time.created, component name and version (siblings differ by package) [DT-code split]; scans: provider, scan.id",
     ),
-    rule("event.kind", "constant", "`SECURITY_EVENT`"),
+    EVENT_KIND,
     rule(
         "event.type",
         "/detail-type, /type",
@@ -280,9 +277,5 @@ pub(super) static FIELDS: &[FieldRule] = &[
         "the record",
         "compact JSON of the whole record (EventBridge envelope included)",
     ),
-    rule(
-        "secmap.mapping.version",
-        "constant",
-        "the mapping version that produced the event",
-    ),
+    MAPPING_VERSION,
 ];

@@ -5,20 +5,17 @@
 //! Dynatrace documentation, [DT-code] Dynatrace's forwarder, [DT-skill] Dynatrace's agent
 //! skills, [vendor] AWS, [3rd] AWS's ASR solution, [infer] our choice.
 
+use crate::provider::rows::{EVENT_KIND, MAPPING_VERSION, TIMESTAMP};
 use crate::provider::{FieldRule, rule};
 
 pub(super) static FIELDS: &[FieldRule] = &[
-    rule(
-        "timestamp",
-        "options.now",
-        "only when the host passes `now`; else Dynatrace's ingest time",
-    ),
+    TIMESTAMP,
     rule(
         "event.id",
         "derived",
         "UUIDv5 over provider, finding.id, object.id, finding.time.created, object.type, vulnerability.id, component.name, component.version",
     ),
-    rule("event.kind", "constant", "`SECURITY_EVENT`"),
+    EVENT_KIND,
     rule(
         "event.type",
         "/Types/0 | OCSF: /class_uid",
@@ -306,9 +303,5 @@ pub(super) static FIELDS: &[FieldRule] = &[
         "the record",
         "the record as compact JSON (an EventBridge event with all its findings)",
     ),
-    rule(
-        "secmap.mapping.version",
-        "constant",
-        "the mapping version that produced the event",
-    ),
+    MAPPING_VERSION,
 ];
