@@ -131,12 +131,7 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
     e.put("finding.id", finding_id);
     e.put_static("finding.type", "DEPENDENCY_VULNERABILITY");
     let display = p.display_name.or(vuln_id).unwrap_or_default();
-    let title = match (package, version) {
-        (Some(pkg), Some(ver)) => format!("{display} in {pkg} {ver}"),
-        (Some(pkg), None) => format!("{display} in {pkg}"),
-        _ => display.to_owned(),
-    };
-    e.put("finding.title", title);
+    e.put("finding.title", finding_title(display, package, version));
     e.put("finding.time.created", time);
     // Always set on findings (design §3): the vendor's label, else the level it maps to.
     e.put(
@@ -208,6 +203,16 @@ enum Class {
 }
 
 /// What kind of Defender record this is, from its `type` (alerts have none).
+/// `<displayName or CVE> in <package> <version>`, the finding title of both record formats
+/// (field table `finding.title`): what is vulnerable, where, at which version.
+pub(super) fn finding_title(display: &str, package: Option<&str>, version: Option<&str>) -> String {
+    match (package, version) {
+        (Some(pkg), Some(ver)) => format!("{display} in {pkg} {ver}"),
+        (Some(pkg), None) => format!("{display} in {pkg}"),
+        _ => display.to_owned(),
+    }
+}
+
 fn classify(shape: &Shape<'_>) -> Class {
     let kind = shape.record_type;
     let t = kind.unwrap_or("").to_ascii_lowercase();

@@ -1,6 +1,7 @@
 //! One `VULNERABILITY_FINDING` per CVE entry and detected version of a package (§8.1).
 
 use super::super::cloud::{Cloud, assessment_key};
+use super::super::map::finding_title;
 use super::super::remediation;
 use super::super::severity::TABLE;
 use super::image::Resolved;
@@ -175,12 +176,7 @@ fn event(
     e.put("finding.id", finding_id);
     e.put_static("finding.type", "DEPENDENCY_VULNERABILITY");
     let display = cve.id.or(p.display_name).unwrap_or_default();
-    let title = match (p.name, version) {
-        (Some(pkg), Some(ver)) => format!("{display} in {pkg} {ver}"),
-        (Some(pkg), None) => format!("{display} in {pkg}"),
-        _ => display.to_owned(),
-    };
-    e.put("finding.title", title);
+    e.put("finding.title", finding_title(display, p.name, version));
     e.put("finding.time.created", time);
     e.put(
         "finding.severity",
