@@ -267,6 +267,12 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The timestamp at `node`, normalized, for an optional time: `None` when absent, and
+    /// (with [`Cx::time`]'s warning) when unreadable; a wrongly typed value is an error.
+    pub(crate) fn optional_time(&self, node: &Node<'_>) -> Result<Option<String>, Error> {
+        Ok(node.time()?.and_then(|t| self.time(t, node)))
+    }
+
     /// The first readable timestamp of `candidates`, for a required time.
     pub(crate) fn required_time(&self, candidates: &[Node<'a>]) -> Result<String, Error> {
         // Every candidate is read (and type-checked); the first readable one wins.

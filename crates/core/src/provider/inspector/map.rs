@@ -194,10 +194,7 @@ fn finding(
         };
         cx.warn(*code, message.clone(), &at);
     }
-    let exploit_at = match f.last_known_exploit_at.time()? {
-        Some(t) => cx.time(t, &f.last_known_exploit_at),
-        None => None,
-    };
+    let exploit_at = cx.optional_time(&f.last_known_exploit_at)?;
     let cvss = pick_cvss(&f);
     let base = Base {
         f: &f,

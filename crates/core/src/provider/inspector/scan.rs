@@ -42,11 +42,7 @@ pub(super) fn map(
     let repository_node = detail.get("repository-name");
     let repository_id = repository_node.text()?.unwrap_or_default();
     let tags = detail.get("image-tags").strs()?;
-    let time_node = root.get("time");
-    let completed = match time_node.time()? {
-        Some(t) => cx.time(t, &time_node),
-        None => None,
-    };
+    let completed = cx.optional_time(&root.get("time"))?;
 
     // `repository-name` is the repository ARN (ECR user guide, enhanced scanning events).
     let arn = Arn::parse(repository_id);
