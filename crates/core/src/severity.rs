@@ -146,7 +146,7 @@ fn band_of(bands: &[Band], score: f64) -> Option<Level> {
 /// rule wrote it apart, and their goldens carry both wordings of its warning, so these two
 /// differences stay and nothing else does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BandMiss {
+pub(crate) enum VendorScore {
     /// Security Hub: the product's score is taken as given (outside 0–10 it misses every
     /// band); warning "vendor score 2 is outside the MEDIUM band; used the fixed score 6.9".
     AsGiven,
@@ -259,33 +259,33 @@ impl SeverityTable {
     /// The score for a level taken from a vendor label, given the vendor's own 0–10 score:
     /// the vendor score when it lies in the level's band of Dynatrace's scale, else the
     /// level's fixed score with a `score-outside-band` warning (the label is authoritative;
-    /// `next-providers.md` §0). `NOT_AVAILABLE` never takes a vendor score. `miss` carries
+    /// `next-providers.md` §0). `NOT_AVAILABLE` never takes a vendor score. `treat` carries
     /// the only thing the providers using this rule do differently.
     pub(crate) fn score_in_band(
         &self,
         level: Level,
         vendor: Option<f64>,
-        miss: BandMiss,
+        treat: VendorScore,
     ) -> (f64, Option<(WarningCode, String)>) {
         let fixed = self.fixed_score(level);
         let Some(raw) = vendor else {
             return (fixed, None);
         };
-        let (score, clamped) = match miss {
-            BandMiss::Clamped => self.clamp(raw),
-            BandMiss::AsGiven => (raw, false),
+        let (score, clamped) = match treat {
+            VendorScore::Clamped => self.clamp(raw),
+            VendorScore::AsGiven => (raw, false),
         };
         if level != Level::NotAvailable && dynatrace_band(score) == Some(level) {
             return (score, clamped.then(|| self.out_of_range(raw, score)));
         }
         let (shown, band, used) = (json::number(raw), level.as_str(), json::number(fixed));
-        let message = match miss {
-            BandMiss::AsGiven => {
+        let message = match treat {
+            VendorScore::AsGiven => {
                 format!(
                     "vendor score {shown} is outside the {band} band; used the fixed score {used}"
                 )
             }
-            BandMiss::Clamped => {
+            VendorScore::Clamped => {
                 format!("score {shown} is outside the band of {band}; used its fixed score {used}")
             }
         };
@@ -302,7 +302,8 @@ impl SeverityTable {
     ) -> Risk {
         let mut risk = self.risk_for_label(label, None);
         if risk.warning.is_none() {
-            (risk.score, risk.warning) = self.score_in_band(risk.level, score, BandMiss::Clamped);
+            (risk.score, risk.warning) =
+                self.score_in_band(risk.level, score, VendorScore::Clamped);
         }
         risk
     }

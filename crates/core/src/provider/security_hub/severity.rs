@@ -11,7 +11,7 @@
 //! OCSF (Security Hub V2): `severity_id` through [`OCSF_SEVERITY_IDS`], fixed scores.
 
 use crate::output::WarningCode;
-use crate::severity::{Band, BandMiss, FIXED_SCORES, Level, Risk, SeverityTable};
+use crate::severity::{Band, FIXED_SCORES, Level, Risk, SeverityTable, VendorScore};
 
 pub(crate) static TABLE: SeverityTable = SeverityTable {
     id: "security-hub/1",
@@ -112,7 +112,7 @@ pub(crate) fn asff(
             )
         }
     };
-    let (score, band) = TABLE.score_in_band(level, vendor, BandMiss::AsGiven);
+    let (score, band) = TABLE.score_in_band(level, vendor, VendorScore::AsGiven);
     (
         Risk {
             level,
