@@ -179,8 +179,8 @@ pub enum Reason {
         status: u16,
         /// `HTTP 401 Unauthorized: the token is missing or invalid (<server text>)`.
         message: String,
-        /// Whether this was the last of `max_attempts` retryable answers.
-        exhausted: bool,
+        /// `Some(tries)` when this was the last of `max_attempts` retryable answers.
+        gave_up_after: Option<u32>,
     },
     /// The last try timed out (retries ran out).
     Timeout {
@@ -254,19 +254,22 @@ impl fmt::Display for Reason {
         match self {
             Reason::Status {
                 message,
-                exhausted: false,
+                gave_up_after: None,
                 ..
             } => f.write_str(message),
             Reason::Status {
                 message,
-                exhausted: true,
+                gave_up_after: Some(n),
                 ..
-            } => write!(f, "gave up after the last attempt: {message}"),
+            } => write!(f, "gave up after {n} attempts: {message}"),
             Reason::Timeout { attempts } => {
-                write!(f, "timed out ({attempts} attempts)")
+                write!(f, "gave up after {attempts} attempts: timed out")
             }
             Reason::Network { message, attempts } => {
-                write!(f, "network error ({attempts} attempts): {message}")
+                write!(
+                    f,
+                    "gave up after {attempts} attempts: network error: {message}"
+                )
             }
             Reason::TooLarge {
                 bytes,
@@ -332,6 +335,8 @@ pub enum Verdict {
     Retry {
         /// Events in the batch.
         count: usize,
+        /// Its body size.
+        bytes: usize,
         /// What went wrong.
         problem: String,
         /// Tries made so far.
@@ -342,6 +347,8 @@ pub enum Verdict {
         wait_ms: u64,
         /// The `Retry-After` the server asked for, when it did.
         retry_after_ms: Option<u64>,
+        /// Whether `Retry-After` was longer than `max_delay_ms`, and cut to it.
+        capped: bool,
     },
     /// 413: split in two.
     Split {
@@ -406,21 +413,25 @@ impl fmt::Display for Verdict {
             ),
             Verdict::Retry {
                 count,
+                bytes,
                 problem,
                 attempts,
                 max_attempts,
                 wait_ms,
                 retry_after_ms,
+                capped,
             } => {
                 write!(
                     f,
-                    "{problem} for {count} events; retry {attempts} of {} in {wait_ms} ms",
-                    max_attempts - 1
+                    "{problem} for a batch of {count} events ({bytes} bytes), attempt {attempts}/{max_attempts}: retrying in {wait_ms} ms"
                 )?;
-                if let Some(ra) = retry_after_ms {
-                    write!(f, " (Retry-After {ra} ms)")?;
+                match retry_after_ms {
+                    Some(ra) if *capped => {
+                        write!(f, " (Retry-After {ra} ms, capped at {wait_ms} ms)")
+                    }
+                    Some(ra) => write!(f, " (Retry-After {ra} ms)"),
+                    None => Ok(()),
                 }
-                Ok(())
             }
             Verdict::Split {
                 count,
@@ -820,10 +831,10 @@ impl Engine {
                     .and_then(|v| http::parse_retry_after(v, now_ms));
                 let exhausted = message.clone();
                 Ok(
-                    self.retry(batch, now_ms, message, after, move |_| Reason::Status {
+                    self.retry(batch, now_ms, message, after, move |n| Reason::Status {
                         status,
                         message: exhausted,
-                        exhausted: true,
+                        gave_up_after: Some(n),
                     }),
                 )
             }
@@ -921,7 +932,7 @@ impl Engine {
                 let reason = Reason::Status {
                     status,
                     message,
-                    exhausted: false,
+                    gave_up_after: None,
                 };
                 Ok(self.fail(batch, reason, true))
             }
@@ -929,7 +940,7 @@ impl Engine {
                 let reason = Reason::Status {
                     status,
                     message,
-                    exhausted: false,
+                    gave_up_after: None,
                 };
                 Ok(self.fail(batch, reason, false))
             }
@@ -957,6 +968,8 @@ impl Engine {
         self.summary.retries += 1;
         let verdict = Verdict::Retry {
             count: batch.events.len(),
+            bytes: batch.body_bytes(),
+            capped: retry_after_ms.is_some_and(|ms| ms > self.config.max_delay_ms),
             problem,
             attempts: batch.tries,
             max_attempts: self.config.max_attempts,

@@ -149,7 +149,7 @@ fn retryable_statuses_back_off_with_jitter_then_give_up() {
         assert!(
             l.reason
                 .to_string()
-                .starts_with(&format!("gave up after the last attempt: HTTP {s}")),
+                .starts_with(&format!("gave up after 3 attempts: HTTP {s}")),
             "{}",
             l.reason
         );
