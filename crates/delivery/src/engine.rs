@@ -177,7 +177,7 @@ pub enum Reason {
     Status {
         /// The status.
         status: u16,
-        /// `HTTP 401 Unauthorized: the token is missing or invalid (<server text>)`.
+        /// `401 Unauthorized: the token is missing or invalid (<server text>)`.
         message: String,
         /// `Some(tries)` when this was the last of `max_attempts` retryable answers.
         gave_up_after: Option<u32>,
@@ -283,7 +283,8 @@ impl fmt::Display for Reason {
                 status: Some(s),
             } => write!(
                 f,
-                "HTTP {s}: a single event of {bytes} bytes is too large and cannot be split"
+                "{s} {}: a single event of {bytes} bytes is too large and cannot be split",
+                http::reason_phrase(*s)
             ),
             Reason::Redirect { message, .. } => f.write_str(message),
             Reason::NotSent { cause } => {
@@ -439,11 +440,15 @@ impl fmt::Display for Verdict {
                 halves,
             } => write!(
                 f,
-                "HTTP 413 for {count} events ({bytes} bytes); splitting the batch into {} + {} events",
+                "413 Content Too Large for a batch of {count} events ({bytes} bytes): splitting the batch into {} + {} events",
                 halves.0, halves.1
             ),
             Verdict::Redirected { status, to } => {
-                write!(f, "HTTP {status}: sending the same request to {to}")
+                write!(
+                    f,
+                    "{status} {}: sending the same request to {to}",
+                    http::reason_phrase(*status)
+                )
             }
             Verdict::Failed {
                 count,
@@ -906,7 +911,7 @@ impl Engine {
                         let reason = Reason::Redirect {
                             status,
                             message: format!(
-                                "HTTP {status} {}: the endpoint redirects {why}; set the endpoint to the final URL",
+                                "{status} {}: the endpoint redirects {why}; set the endpoint to the final URL",
                                 http::reason_phrase(status)
                             ),
                         };
@@ -922,7 +927,7 @@ impl Engine {
                 let reason = Reason::Redirect {
                     status,
                     message: format!(
-                        "HTTP {status} {}: the endpoint redirects{shown}; not followed, because it would resend the POST as a GET without the events; set the endpoint to the final URL",
+                        "{status} {}: the endpoint redirects{shown}; not followed, because it would resend the POST as a GET without the events; set the endpoint to the final URL",
                         http::reason_phrase(status)
                     ),
                 };
@@ -1030,13 +1035,13 @@ impl fmt::Display for StaleReply {
 
 impl std::error::Error for StaleReply {}
 
-/// `HTTP 401 Unauthorized: the token is missing or invalid (<server text>)`.
+/// `401 Unauthorized: the token is missing or invalid (<server text>)`.
 fn status_message(status: u16, body: &str, token: &str) -> String {
     let phrase = http::reason_phrase(status);
     let head = if phrase.is_empty() {
-        format!("HTTP {status}")
+        format!("HTTP status {status}")
     } else {
-        format!("HTTP {status} {phrase}")
+        format!("{status} {phrase}")
     };
     let hint = http::status_hint(status);
     match error_detail(body) {
