@@ -10,12 +10,12 @@ use std::io::Read;
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use secmap_delivery::Engine;
 pub use secmap_delivery::{
     Action, BODY_EXCERPT_LIMIT, Config, ConfigError, DeadLetter, EventId, Level, Reason, Reply,
     Request, Summary, Verdict,
     text::{clean, escape_control, redact},
 };
-use secmap_delivery::Engine;
 
 /// Where and how to send. Build with [`ForwardOptions::new`]; the limits have defaults.
 #[derive(Clone)]
@@ -154,7 +154,8 @@ impl Forwarder {
                             stopped = true;
                         }
                         Some(reply) => {
-                            let verdict = engine.reply(id, now_ms(), reply).expect("the request out");
+                            let verdict =
+                                engine.reply(id, now_ms(), reply).expect("the request out");
                             match verdict {
                                 Verdict::Delivered { attempts, .. } => {
                                     sink.delivered(first, count);
@@ -178,7 +179,9 @@ impl Forwarder {
                     }
                 }
                 Action::DeadLetter(letter) => sink.dead_letter(letter),
-                Action::AwaitReply(_) | Action::Idle => unreachable!("one request at a time, input finished"),
+                Action::AwaitReply(_) | Action::Idle => {
+                    unreachable!("one request at a time, input finished")
+                }
                 Action::Done => return engine.summary(),
             }
         }

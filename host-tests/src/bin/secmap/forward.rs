@@ -222,8 +222,11 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
         spool_error: None,
     };
     let report = forwarder.send(events, &mut sink);
-    let (dead_written, dead_unwritten, spool_error) =
-        (sink.dead_written, sink.dead_unwritten, sink.spool_error.take());
+    let (dead_written, dead_unwritten, spool_error) = (
+        sink.dead_written,
+        sink.dead_unwritten,
+        sink.spool_error.take(),
+    );
     let signal = if term.load(Ordering::SeqCst) {
         Some(SIGTERM)
     } else if int.load(Ordering::SeqCst) {
