@@ -54,12 +54,12 @@ export interface ForwarderOptions {
 export interface DeadLetter {
   events: SecurityEvent[];
   reason: {
-    /** `http-status`: a non-retryable status or retries exhausted; `timeout`; `network`
-     * (reset, refused); `too-large`: one event alone exceeds the size limit or got 413;
-     * `redirect`: a redirect that is not followed (301/302/303, another origin, too many).
-     * Events not sent because an earlier request of the send failed for good carry that
-     * request's code and status. */
-    code: 'http-status' | 'timeout' | 'network' | 'too-large' | 'redirect';
+    /** `http-status`: a non-retryable status, retries exhausted, or a redirect that is not
+     * followed (301/302/303, another origin, too many: `status` is the 3xx); `timeout`;
+     * `network` (reset, refused); `too-large`: one event alone exceeds the size limit or
+     * got 413. Events not sent because an earlier request of the send failed for good
+     * carry that request's code and status. */
+    code: 'http-status' | 'timeout' | 'network' | 'too-large';
     /** The last HTTP status, when there was one. */
     status?: number;
     /** What happened, e.g. `401 Unauthorized: the token is missing or invalid`; control

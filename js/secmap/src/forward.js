@@ -352,7 +352,9 @@ export function createForwarder(options) {
 
   async function deadLetter(events, action) {
     const reason = {
-      code: action.reason.code,
+      // The engine's `redirect` stays `http-status` here (with the 3xx status): the codes of
+      // forward.d.ts are an API.
+      code: action.reason.code === 'redirect' ? 'http-status' : action.reason.code,
       message: action.reason.message, // redacted and escaped by the engine
       attempts: action.attempts,
     };
