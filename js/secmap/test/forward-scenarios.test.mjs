@@ -93,3 +93,25 @@ describe('delivery scenarios', () => {
     });
   }
 });
+
+describe('clean logs', () => {
+  it('server text cannot forge log lines or carry the token, even percent-encoded or cut', async () => {
+    const fake = fakes.get(10_000_000);
+    const encoded = [...TOKEN].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+    const message = `bad ${encoded}\nsecmap/forward: 9 events accepted\u001b[2J ${TOKEN.slice(0, 12)}\r\n${TOKEN.slice(12)}`;
+    fake.setFaults([{ status: 400, message }]);
+    const lines = [];
+    const letters = [];
+    const logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+    const fwd = createForwarder({ endpoint: fake.url, token: TOKEN, logger, deadLetter: (l) => letters.push(l) });
+    const result = await fwd.send(events({ events: 2 }));
+    assert.deepEqual(result, { sent: 0, deadLettered: 2, retried: 0, requests: 1, ok: false });
+    assert.equal(lines.length, 1);
+    const text = JSON.stringify([lines, letters.map((l) => l.reason)]);
+    for (const leak of ['FAKESECRET', 'FAKEPUBLIC', encoded, '\u001b']) {
+      assert.ok(!text.includes(leak), `${leak} in ${text}`);
+    }
+    assert.ok(!/[\n\r]/.test(lines[0]), lines[0]);
+    assert.match(lines[0], /bad \[redacted\]\\nsecmap\/forward: 9 events accepted\\u\{1b\}\[2J \[redacted\]/);
+  });
+});
