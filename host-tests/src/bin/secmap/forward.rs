@@ -50,6 +50,15 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
             return Ok(ExitCode::from(2));
         }
     };
+    // Signals, first: a SIGTERM/SIGINT from here on dead-letters what is not delivered
+    // (everything, if it comes before the first request); a second one ends the process at
+    // once (the spool keeps what was not settled).
+    let term = Arc::new(AtomicBool::new(false));
+    let int = Arc::new(AtomicBool::new(false));
+    for (signal, flag) in [(SIGTERM, &term), (SIGINT, &int)] {
+        signal_hook::flag::register_conditional_shutdown(signal, 1, Arc::clone(flag))?;
+        signal_hook::flag::register(signal, Arc::clone(flag))?;
+    }
     // Text from files and servers is cleaned before it is shown.
     let show = |text: &str| clean(text, &token);
 
@@ -203,15 +212,6 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
         },
     };
 
-    // 3. Signals: the first SIGTERM/SIGINT dead-letters the rest; a second one ends the
-    //    process at once (the spool keeps what was not settled).
-    let term = Arc::new(AtomicBool::new(false));
-    let int = Arc::new(AtomicBool::new(false));
-    for (signal, flag) in [(SIGTERM, &term), (SIGINT, &int)] {
-        signal_hook::flag::register_conditional_shutdown(signal, 1, Arc::clone(flag))?;
-        signal_hook::flag::register(signal, Arc::clone(flag))?;
-    }
-
     let mut sink = CliSink {
         spool: spool.as_mut(),
         dead_file,
@@ -235,12 +235,15 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
         None
     };
 
-    // 4. What happened, and what is left where.
+    // 3. What happened, and what is left where.
     let not_delivered = total as u64 - report.delivered;
-    let kept = dead_unwritten > 0 || spool_error.is_some();
+    // The spool is only needed while some event is neither delivered nor in the dead-letter
+    // file; a failed mark matters only if the run had not finished.
+    let kept = dead_unwritten > 0;
     if let Some(e) = &spool_error {
         eprintln!(
-            "secmap: the spool could not be updated ({e}); `--resume` may send some delivered events again"
+            "secmap: the spool could not be updated ({}); had this run been killed, `--resume` would have sent some events again",
+            escape_control(&e.to_string())
         );
     }
     match (&args.dead_letter, spool) {
