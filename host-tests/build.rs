@@ -15,6 +15,8 @@ fn main() {
         "crates/core/Cargo.toml",
         "crates/component/src",
         "crates/component/Cargo.toml",
+        "crates/delivery/src",
+        "crates/delivery/Cargo.toml",
         "wit",
         // Profiles and dependency versions.
         "Cargo.toml",

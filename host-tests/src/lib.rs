@@ -50,6 +50,9 @@ mod bindings {
     wasmtime::component::bindgen!({ world: "secmap", path: "../wit" });
 }
 
+/// The types of the WIT interface `secmap:mapping/delivery` (the delivery engine's export;
+/// the CLI uses the engine natively, tests drive this one).
+pub use bindings::exports::secmap::mapping::delivery as delivery_wit;
 /// The types of the WIT interface `secmap:mapping/mapper` (options, output, errors).
 pub use bindings::exports::secmap::mapping::mapper as wit;
 /// The generated world, for tools that instantiate [`Mapper::component`] in stores of their
@@ -246,13 +249,16 @@ fn default_slots() -> u32 {
 }
 
 /// The engine configuration: epoch deadlines, and a pooling allocator with `slots`
-/// instances. The secmap component is one core instance with one memory and one table.
+/// instances. The secmap component has one memory; besides its main core instance and
+/// table, the `delivery` interface's resource adds wit-component's shim and fixup
+/// instances (with a table of their own), so core instances and tables get a few per slot.
 fn engine_config(slots: u32) -> Config {
+    const CORE_INSTANCES_PER_COMPONENT: u32 = 4;
     let mut pool = PoolingAllocationConfig::new();
     pool.total_component_instances(slots)
-        .total_core_instances(slots)
+        .total_core_instances(slots * CORE_INSTANCES_PER_COMPONENT)
         .total_memories(slots)
-        .total_tables(slots)
+        .total_tables(slots * CORE_INSTANCES_PER_COMPONENT)
         .max_memory_size(POOL_MEMORY_BYTES);
     let mut config = Config::new();
     config

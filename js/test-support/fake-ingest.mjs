@@ -11,8 +11,11 @@
 //
 // Faults are a queue, each applied to the next ingest request in arrival order:
 //   {status: 429, retryAfter: 1}   answer 429 (Retry-After: seconds, or an HTTP-date string)
-//   {status: 500} / {status: 503}  answer that status (any of 400-599, e.g. 400/401/413), with
+//   {status: 500} / {status: 503}  answer that status (any of 300-599, e.g. 400/401/413), with
 //                                  Dynatrace's JSON error envelope ({message} overrides its text)
+//   {status: 307, location: '/x'}  a redirect (any 3xx) with a Location header
+//   {status: 500, bodyBytes: N}    an error body of N bytes, streamed (a hostile or broken
+//                                  server); the client should stop reading early
 //   {delayMs: N}                   wait N ms, then answer normally (a slow server); if the
 //                                  client gave up meanwhile, nothing is accepted.
 //                                  {delayMs: 0} lets one request through unharmed
@@ -45,12 +48,14 @@ const REASONS = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   413: 'Content Too Large',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
+  507: 'Insufficient Storage',
 };
 
 function isIngestPath(path) {
@@ -66,15 +71,18 @@ function validateFault(f) {
   if (f === null || typeof f !== 'object' || Array.isArray(f)) {
     throw new TypeError(`fault must be an object, got ${JSON.stringify(f)}`);
   }
-  const known = ['status', 'retryAfter', 'message', 'delayMs', 'reset'];
+  const known = ['status', 'retryAfter', 'message', 'delayMs', 'reset', 'location', 'bodyBytes'];
   const unknown = Object.keys(f).filter((k) => !known.includes(k));
   if (unknown.length) throw new TypeError(`unknown fault key(s) ${unknown.join(', ')}`);
   const kinds = ['status', 'delayMs', 'reset'].filter((k) => f[k] !== undefined);
   if (kinds.length !== 1) {
     throw new TypeError(`a fault needs exactly one of status, delayMs, reset: ${JSON.stringify(f)}`);
   }
-  if (f.status !== undefined && !(Number.isInteger(f.status) && f.status >= 400 && f.status <= 599)) {
-    throw new TypeError(`fault status must be an HTTP error status (400-599): ${JSON.stringify(f)}`);
+  if (f.status !== undefined && !(Number.isInteger(f.status) && f.status >= 300 && f.status <= 599)) {
+    throw new TypeError(`fault status must be a redirect or error status (300-599): ${JSON.stringify(f)}`);
+  }
+  if (f.bodyBytes !== undefined && !(Number.isSafeInteger(f.bodyBytes) && f.bodyBytes >= 0)) {
+    throw new TypeError(`fault bodyBytes must be a whole number: ${JSON.stringify(f)}`);
   }
   if (f.delayMs !== undefined && !(Number.isFinite(f.delayMs) && f.delayMs >= 0)) {
     throw new TypeError(`fault delayMs must be >= 0: ${JSON.stringify(f)}`);
@@ -138,6 +146,29 @@ export async function startFakeIngest({ token = 'dt0c01.FAKE.TOKEN', maxBodyByte
     res.end(body);
   }
 
+  /** `bytes` bytes of text, written as the client reads them (never all in memory). */
+  function streamBody(res, status, bytes, headers) {
+    res.writeHead(status, { 'content-type': 'text/plain', 'content-length': bytes, ...headers });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let left = bytes;
+    const pump = () => {
+      while (left > 0) {
+        const n = Math.min(left, chunk.length);
+        left -= n;
+        if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      res.end();
+    };
+    res.on('error', () => {});
+    res.on('close', () => {
+      left = 0;
+    });
+    pump();
+  }
+
   function sendError(res, status, message, headers = {}) {
     sendJson(res, status, { error: { code: status, message } }, headers);
   }
@@ -186,6 +217,11 @@ export async function startFakeIngest({ token = 'dt0c01.FAKE.TOKEN', maxBodyByte
       record.status = fault.status;
       const headers = {};
       if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+      if (fault.location !== undefined) headers.location = fault.location;
+      if (fault.bodyBytes !== undefined) {
+        streamBody(res, fault.status, fault.bodyBytes, headers);
+        return;
+      }
       sendError(res, fault.status, fault.message ?? `${REASONS[fault.status] ?? 'Error'} (injected fault)`, headers);
       return;
     }

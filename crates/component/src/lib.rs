@@ -11,6 +11,8 @@ mod bindings {
     export!(Component);
 }
 
+mod delivery;
+
 /// Talc instead of Rust's default dlmalloc: smaller, and faster on the many small
 /// allocations of a mapping.
 #[cfg(target_family = "wasm")]
@@ -21,6 +23,19 @@ use bindings::exports::secmap::mapping::mapper as wit;
 use secmap_core as core;
 
 struct Component;
+
+// The `delivery` interface: mechanical glue around `secmap-delivery`, in delivery.rs.
+impl bindings::exports::secmap::mapping::delivery::Guest for Component {
+    type Engine = delivery::Engine;
+
+    fn redact(text: String, token: String) -> String {
+        secmap_delivery::text::redact(&text, &token)
+    }
+
+    fn escape_control(text: String) -> String {
+        secmap_delivery::text::escape_control(&text).into_owned()
+    }
+}
 
 impl wit::Guest for Component {
     fn transform(

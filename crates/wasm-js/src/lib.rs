@@ -2,6 +2,8 @@
 //! call [`secmap_core::transform`], encode the result as plain JS objects. The npm package
 //! in `js/secmap` wraps these functions (payload normalization, `SecmapError`).
 
+mod delivery;
+
 use secmap_core::{self as core, Options};
 use serde::Serialize;
 use serde_wasm_bindgen::Serializer;

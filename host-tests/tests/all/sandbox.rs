@@ -27,7 +27,7 @@ fn maps_normally(m: &Mapper) {
 }
 
 #[test]
-fn the_component_imports_nothing_and_exports_only_the_mapper() {
+fn the_component_imports_nothing_and_exports_the_mapper_and_the_delivery_engine() {
     let m = mapper();
     let ty = m.component().component_type();
     let imports: Vec<&str> = ty.imports(m.engine()).map(|(name, _)| name).collect();
@@ -35,7 +35,7 @@ fn the_component_imports_nothing_and_exports_only_the_mapper() {
 
     let exports: Vec<_> = ty.exports(m.engine()).collect();
     let names: Vec<&str> = exports.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, [INTERFACE]);
+    assert_eq!(names, [INTERFACE, "secmap:mapping/delivery@0.1.0"]);
     let ComponentItem::ComponentInstance(instance) = &exports[0].1.ty else {
         panic!("{INTERFACE} is not an instance: {:?}", exports[0].1.ty);
     };

@@ -3,6 +3,16 @@
  * the Dynatrace OpenPipeline security-events ingest API in batches, retries what can be
  * retried, and hands whatever it cannot deliver to a dead-letter callback. Nothing is
  * dropped silently: every event is either sent or dead-lettered, and counted.
+ *
+ * Every decision is made by secmap's delivery engine (the Rust crate `secmap-delivery`,
+ * from the package's WebAssembly; the `secmap` CLI runs the same engine), so all hosts
+ * behave alike: timeouts, resets, 408, 429 and 5xx (except 501, 505, 506, 508, 510, 511)
+ * are retried with backoff, full jitter and `Retry-After` (seconds, decimal seconds or an
+ * HTTP-date); 413 halves the batch; 401, 403, 404, 405, 410, the permanent 5xx and
+ * redirects that are not followed stop the send (the rest is dead-lettered without
+ * requests); 400 fails its batch only; 307/308 to the endpoint's origin resend the same
+ * POST there, other redirects are never followed (no POST turned into a GET, no token
+ * sent elsewhere). Error bodies are read up to 64 KiB.
  */
 import type { SecurityEvent } from './index.js';
 
@@ -44,12 +54,16 @@ export interface ForwarderOptions {
 export interface DeadLetter {
   events: SecurityEvent[];
   reason: {
-    /** `http-status`: a non-retryable status or retries exhausted; `timeout`; `network`
-     * (reset, refused); `too-large`: one event alone exceeds the size limit or got 413. */
+    /** `http-status`: a non-retryable status, retries exhausted, or a redirect that is not
+     * followed (301/302/303, another origin, too many: `status` is the 3xx); `timeout`;
+     * `network` (reset, refused); `too-large`: one event alone exceeds the size limit or
+     * got 413. Events not sent because an earlier request of the send failed for good
+     * carry that request's code and status. */
     code: 'http-status' | 'timeout' | 'network' | 'too-large';
     /** The last HTTP status, when there was one. */
     status?: number;
-    /** What happened, e.g. `401 Unauthorized: token missing or invalid`. */
+    /** What happened, e.g. `401 Unauthorized: the token is missing or invalid`; control
+     * characters escaped and the token redacted. */
     message: string;
     /** Requests made for these events. */
     attempts: number;

@@ -2,13 +2,25 @@
 // (`/platform/ingest/v1/security.events`), in batches, with retries, and hands whatever it
 // cannot deliver to a dead-letter callback. The contract is forward.d.ts.
 //
-// Plain ES2022, no dependencies: it runs in Node 20+, workerd and browsers, and uses only
-// fetch, AbortController, setTimeout and TextEncoder.
+// Every decision (batches, retries, backoff, Retry-After, 413 splits, redirects, which
+// statuses are fatal, the text of reasons, redaction) is made by the delivery engine
+// `secmap-delivery` (Rust, crates/delivery), the one the `secmap` CLI runs natively, here
+// through the package's wasm-bindgen build. This file only does fetch, timers, and the
+// dead-letter callback. It runs in Node 20+, workerd and browsers: importing the package's
+// main entry (`secmap`, resolved with the runtime's export condition) loads and initializes
+// the .wasm the way the runtime needs, before this module runs.
 //
 // The token is a secret: it is only ever written into the Authorization header. Every
 // string this module produces (log lines, dead-letter messages, thrown errors) goes
-// through `redact`, so that even an error message of the runtime that happens to echo a
-// header cannot carry it out.
+// through the engine's `redact` and `escapeControl`, so that neither the token (whole,
+// percent-encoded, split or in fragments) nor a forged log line can come out.
+import 'secmap';
+import {
+  Delivery,
+  redact as engineRedact,
+  escapeControl,
+  bodyExcerptLimit,
+} from '../dist/secmap_wasm.js';
 
 const DEFAULTS = Object.freeze({
   maxBatchBytes: 10_000_000,
@@ -29,81 +41,14 @@ const OPTION_KEYS = [
   'fetch',
 ];
 
-/** Statuses worth another try: throttling and transient server or gateway failures. */
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-/** Statuses that will answer every further request of this send the same way (wrong token,
- * missing scope, wrong endpoint): the rest of the send is dead-lettered without requests. */
-const FATAL_STATUS = new Set([401, 403, 404]);
-
-const REASON_PHRASES = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
-/** What each status means for this API, when the response does not say. */
-const STATUS_HINTS = {
-  400: 'the ingest API rejected the request body',
-  401: 'token missing or invalid',
-  403: 'the token lacks the scope openpipeline.events_security',
-  404: 'no ingest endpoint at this URL',
-  413: 'request body too large',
-  429: 'throttled',
-};
-
 const LOG_PREFIX = 'secmap/forward:';
 /** Longest wait setTimeout honours (longer ones fire at once). */
 const MAX_TIMER_MS = 2_147_483_647;
 const TIME_OPTIONS = ['baseDelayMs', 'maxDelayMs', 'timeoutMs'];
 const encoder = new TextEncoder();
 
-/** UTF-8 length of a JS string, without encoding it (lone surrogates count as U+FFFD). */
-function utf8Length(s) {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) {
-      n += 1;
-    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        // A surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes.
-        n += 2;
-        i++;
-      } else {
-        n += 2;
-      }
-    } else {
-      n += 2;
-    }
-  }
-  return n;
-}
-
-/** Body size of a JSON array holding elements of these sizes: `[a,b,c]`. */
-function arrayBytes(count, elementBytes) {
-  return count === 0 ? 2 : 2 + elementBytes + (count - 1);
-}
-
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function describeStatus(status, statusText) {
-  const phrase = statusText || REASON_PHRASES[status] || '';
-  return phrase ? `${status} ${phrase}` : String(status);
 }
 
 function isPositiveInteger(v) {
@@ -115,8 +60,9 @@ function isNonNegativeNumber(v) {
 }
 
 /**
- * The token as it may go into a header: visible ASCII, no spaces. Anything else is refused
- * before a request is made, because runtimes echo invalid header values in their errors.
+ * The token as it may go into a header: visible ASCII, no spaces (the engine's rule too).
+ * Anything else is refused before a request is made, because runtimes echo invalid header
+ * values in their errors.
  */
 function checkToken(token, name) {
   if (typeof token !== 'string' || token.length === 0) {
@@ -148,37 +94,8 @@ function checkEndpoint(endpoint, name) {
   return url.href;
 }
 
-/**
- * `Retry-After` in milliseconds: delta-seconds or an HTTP date; `undefined` when absent or
- * unreadable.
- */
-function parseRetryAfter(value, now = Date.now()) {
-  if (value === null || value === undefined) return undefined;
-  const v = String(value).trim();
-  if (v === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  if (!/[a-z]/i.test(v)) return undefined; // not a number, and no HTTP date either
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
-}
-
 function sleep(ms) {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-}
-
-/** The error text of a failed response: `error.message` of a JSON body, else a snippet. */
-function errorDetail(text) {
-  if (!text) return '';
-  try {
-    const body = JSON.parse(text);
-    const message = body?.error?.message ?? body?.message;
-    if (typeof message === 'string' && message.trim() !== '') return message.trim();
-  } catch {
-    // not JSON: fall through to a snippet
-  }
-  const snippet = text.replace(/\s+/g, ' ').trim();
-  return snippet.length > 200 ? `${snippet.slice(0, 200)}…` : snippet;
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, Math.min(ms, MAX_TIMER_MS))) : Promise.resolve();
 }
 
 /** Short text of a fetch rejection: `fetch failed (ECONNREFUSED: connect ECONNREFUSED …)`. */
@@ -191,6 +108,41 @@ function networkDetail(err) {
     parts.push(code && !msg.includes(code) ? `${code}: ${msg}` : msg);
   }
   return parts.filter(Boolean).join(' / ') || 'network error';
+}
+
+/**
+ * At most `limit` bytes of a response body, as text (invalid UTF-8 replaced); the rest is
+ * never read (a 1.5 GiB error page costs `limit` bytes). Fetch mocks without a stream
+ * fall back to `text()`.
+ */
+async function readCapped(res, limit) {
+  const body = res.body;
+  if (!body || typeof body.getReader !== 'function') {
+    if (typeof res.text !== 'function') return '';
+    const text = await res.text();
+    return text.length > limit ? text.slice(0, limit) : text;
+  }
+  const reader = body.getReader();
+  const chunks = [];
+  let total = 0;
+  try {
+    while (total < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const take = value.subarray(0, Math.min(value.length, limit - total));
+      chunks.push(take);
+      total += take.length;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder('utf-8').decode(all);
 }
 
 /**
@@ -216,8 +168,10 @@ export function createForwarder(options) {
   // Redaction first, so that even the validation errors below cannot carry the token.
   const redact = (s) => {
     const text = String(s);
-    return typeof token === 'string' && token.length > 0 ? text.split(token).join('[redacted]') : text;
+    return typeof token === 'string' && token.length > 0 ? engineRedact(text, token) : text;
   };
+  /** Redacted and escaped: for every text built from runtime, server or vendor data. */
+  const clean = (s) => escapeControl(redact(s));
   try {
     checkToken(token, 'createForwarder: `token`');
   } catch (e) {
@@ -274,247 +228,144 @@ export function createForwarder(options) {
   const authorization = `Api-Token ${token}`;
 
   const totals = { sent: 0, deadLettered: 0, retried: 0, requests: 0 };
+  const excerptLimit = bodyExcerptLimit();
+  const engineOptions = (seed) =>
+    JSON.stringify({
+      endpoint,
+      token,
+      maxBatchBytes: cfg.maxBatchBytes,
+      maxBatchEvents: cfg.maxBatchEvents,
+      maxAttempts: cfg.maxAttempts,
+      baseDelayMs: Math.floor(cfg.baseDelayMs),
+      maxDelayMs: Math.floor(cfg.maxDelayMs),
+      seed,
+    });
+  // The engine has the last word on the options (the same rules as the CLI's).
+  try {
+    new Delivery(engineOptions(0)).free();
+  } catch (e) {
+    throw new TypeError(clean(`createForwarder: ${e?.message ?? e}`));
+  }
 
   const log = (level, message) => {
     try {
-      logger[level](redact(`${LOG_PREFIX} ${message}`));
+      logger[level](clean(`${LOG_PREFIX} ${message}`));
     } catch {
       // a broken logger must not break delivery
     }
   };
 
-  /**
-   * One POST. Resolves to `{ status, statusText, text, retryAfterMs }` for any HTTP answer,
-   * or `{ failure: 'timeout' | 'network', message }` when there was none.
-   */
-  async function post(body) {
+  /** One POST, redirects not followed (the engine decides); the engine's reply. */
+  async function post(engine, request) {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, cfg.timeoutMs);
+    const now = () => Date.now();
     try {
-      const res = await doFetch(endpoint, {
+      const res = await doFetch(request.url, {
         method: 'POST',
         headers: {
           Authorization: authorization,
           'Content-Type': 'application/json; charset=utf-8',
         },
-        body,
+        body: encoder.encode(request.body),
+        redirect: 'manual',
         signal: controller.signal,
       });
-      const ok = res.status >= 200 && res.status < 300;
       let text = '';
       try {
-        // Read (or drain) the body under the same timeout, so the connection is reusable.
-        text = ok ? (await res.arrayBuffer(), '') : await res.text();
+        // Under the same timeout, and never more than the excerpt limit.
+        text = await readCapped(res, excerptLimit);
       } catch {
-        if (!ok && timedOut) {
-          return { failure: 'timeout', message: `no complete answer within ${cfg.timeoutMs} ms` };
-        }
+        if (timedOut) return engine.replyTimeout(request.id, now());
         // The status arrived; a broken body does not change what it means.
       }
-      return {
-        status: res.status,
-        statusText: res.statusText,
-        text,
-        retryAfterMs: parseRetryAfter(res.headers?.get?.('retry-after')),
-      };
+      // Browsers hide a manual redirect (`opaqueredirect`, status 0): a redirect without
+      // a Location, which the engine refuses.
+      const status = res.type === 'opaqueredirect' ? 302 : res.status;
+      const header = (name) => res.headers?.get?.(name) ?? undefined;
+      return engine.replyStatus(request.id, now(), status, header('retry-after'), header('location'), text);
     } catch (e) {
-      if (timedOut) {
-        return { failure: 'timeout', message: `no answer within ${cfg.timeoutMs} ms` };
-      }
-      return { failure: 'network', message: `network error: ${networkDetail(e)}` };
+      if (timedOut) return engine.replyTimeout(request.id, now());
+      return engine.replyNetwork(request.id, now(), networkDetail(e));
     } finally {
       clearTimeout(timer);
     }
   }
 
-  /** Wait before retry number `retry` (1-based): Retry-After if given, else full jitter. */
-  function backoff(retry, retryAfterMs) {
-    if (retryAfterMs !== undefined) return Math.min(retryAfterMs, cfg.maxDelayMs);
-    const ceiling = Math.min(cfg.maxDelayMs, cfg.baseDelayMs * 2 ** (retry - 1));
-    return Math.floor(Math.random() * (ceiling + 1));
-  }
-
-
-  /** Sends one `send()` call's events. `state` is that call's result. */
+  /** Sends one `send()` call's events through a fresh engine. */
   async function run(events, state) {
-    // Serialize once: the body is `JSON.stringify(batch)`, i.e. `[` + elements + `]`.
-    const parts = [];
-    let current = null;
-    const flush = () => {
-      if (current && current.events.length > 0) parts.push({ kind: 'batch', ...current });
-      current = null;
-    };
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i];
-      let json;
-      try {
-        json = JSON.stringify(event);
-      } catch (e) {
-        throw new TypeError(redact(`send: event ${i} cannot be serialized as JSON: ${e.message}`));
-      }
-      if (json === undefined) json = 'null'; // as JSON.stringify writes it inside an array
-      const bytes = utf8Length(json);
-      if (arrayBytes(1, bytes) > cfg.maxBatchBytes) {
-        flush();
-        parts.push({ kind: 'oversize', events: [event], bytes: arrayBytes(1, bytes) });
-        continue;
-      }
-      if (
-        current &&
-        (current.events.length >= cfg.maxBatchEvents ||
-          arrayBytes(current.events.length + 1, current.bytes + bytes) > cfg.maxBatchBytes)
-      ) {
-        flush();
-      }
-      current ??= { events: [], json: [], sizes: [], bytes: 0 };
-      current.events.push(event);
-      current.json.push(json);
-      current.sizes.push(bytes);
-      current.bytes += bytes;
-    }
-    flush();
-
-    let fatal = null; // a 401/403/404 reason: the rest of this send is not attempted
-    for (const part of parts) {
-      if (part.kind === 'oversize') {
-        await deadLetter(state, part.events, {
-          code: 'too-large',
-          message: `one event alone is ${part.bytes} bytes as a request body, over maxBatchBytes ${cfg.maxBatchBytes}; not sent`,
-          attempts: 0,
-        });
-      } else if (fatal) {
-        await deadLetter(state, part.events, {
-          code: 'http-status',
-          status: fatal.status,
-          message: `not sent: an earlier request of this send got ${fatal.message}`,
-          attempts: 0,
-        });
-      } else {
-        fatal = await sendBatch(state, part, 0);
-      }
-    }
-  }
-
-  /**
-   * Sends one batch with retries; splits it on 413. `inherited` counts the requests that
-   * already carried these events (a 413 before a split). Resolves to a fatal reason when
-   * the endpoint refused in a way every further request would share (401/403/404).
-   */
-  async function sendBatch(state, batch, inherited) {
-    const n = batch.events.length;
-    const bodyBytes = arrayBytes(n, batch.bytes);
-    const body = encoder.encode(`[${batch.json.join(',')}]`);
-    const what = `batch of ${plural(n, 'event')} (${bodyBytes} bytes)`;
-    let attempts = 0;
-    for (;;) {
-      attempts++;
-      state.requests++;
-      totals.requests++;
-      const tag = `attempt ${attempts}/${cfg.maxAttempts}`;
-      const r = await post(body);
-      const total = inherited + attempts;
-
-      if (r.status >= 200 && r.status < 300) {
-        state.sent += n;
-        totals.sent += n;
-        if (attempts > 1) log('info', `${what} accepted (${r.status}) on ${tag}`);
-        return null;
-      }
-
-      if (r.status === 413) {
-        const detail = errorDetail(r.text) || STATUS_HINTS[413];
-        if (n === 1) {
-          await deadLetter(state, batch.events, {
-            code: 'too-large',
-            status: 413,
-            message: `413 Content Too Large: ${detail}; a single event of ${bodyBytes} bytes cannot be split`,
-            attempts: total,
-          });
-          return null;
+    const engine = new Delivery(engineOptions(Math.floor(Math.random() * 2 ** 52)));
+    try {
+      for (let i = 0; i < events.length; i++) {
+        let json;
+        try {
+          json = JSON.stringify(events[i]);
+        } catch (e) {
+          throw new TypeError(clean(`send: event ${i} cannot be serialized as JSON: ${e.message}`));
         }
-        const half = Math.ceil(n / 2);
-        log('warn', `413 Content Too Large for a ${what}, ${tag}: splitting into ${half} + ${n - half} events`);
-        for (const [from, to] of [
-          [0, half],
-          [half, n],
-        ]) {
-          const sizes = batch.sizes.slice(from, to);
-          const fatal = await sendBatch(
-            state,
-            {
-              events: batch.events.slice(from, to),
-              json: batch.json.slice(from, to),
-              sizes,
-              bytes: sizes.reduce((a, b) => a + b, 0),
-            },
-            total,
-          );
-          if (fatal) {
-            if (from === 0) {
-              // The second half shares the fate of the first.
-              await deadLetter(state, batch.events.slice(half), {
-                code: 'http-status',
-                status: fatal.status,
-                message: `not sent: an earlier request of this send got ${fatal.message}`,
-                attempts: total,
-              });
+        engine.push(json === undefined ? 'null' : json); // as JSON.stringify writes it in an array
+      }
+      engine.finish();
+      for (;;) {
+        const action = JSON.parse(engine.next(Date.now()));
+        switch (action.kind) {
+          case 'send': {
+            const verdict = JSON.parse(await post(engine, action));
+            // The dead letter that follows a failure says it; an accepted first try is
+            // not worth a line.
+            if (verdict.kind === 'delivered' && action.attempt > 1) log('info', verdict.message);
+            else if (verdict.kind !== 'delivered' && verdict.kind !== 'failed') {
+              log(verdict.level, verdict.message);
             }
-            return fatal;
+            break;
           }
+          case 'wait':
+            await sleep(action.untilMs - Date.now());
+            break;
+          case 'deadLetter':
+            await deadLetter(events.slice(action.first, action.first + action.count), action);
+            break;
+          case 'done': {
+            const s = JSON.parse(engine.summary());
+            Object.assign(state, {
+              sent: s.delivered,
+              deadLettered: s.deadLettered,
+              retried: s.retries,
+              requests: s.requests,
+            });
+            return;
+          }
+          default:
+            // `idle` and `awaitReply` cannot happen: the input is finished, one request
+            // at a time.
+            throw new Error(`${LOG_PREFIX} unexpected engine action ${action.kind}`);
         }
-        return null;
       }
-
-      const retryable = r.failure !== undefined || RETRYABLE_STATUS.has(r.status);
-      const statusText =
-        r.failure === undefined ? describeStatus(r.status, r.statusText) : undefined;
-      const detail =
-        r.failure !== undefined
-          ? r.message
-          : `${statusText}: ${errorDetail(r.text) || STATUS_HINTS[r.status] || 'unexpected status'}`;
-
-      if (retryable && attempts < cfg.maxAttempts) {
-        const delay = backoff(attempts, r.retryAfterMs);
-        state.retried++;
-        totals.retried++;
-        const after =
-          r.retryAfterMs !== undefined
-            ? ` (Retry-After ${r.retryAfterMs} ms${r.retryAfterMs > cfg.maxDelayMs ? `, capped at ${cfg.maxDelayMs} ms` : ''})`
-            : '';
-        log('warn', `${r.failure === undefined ? r.status : r.failure} for a ${what}, ${tag}: ${detail}; retrying in ${delay} ms${after}`);
-        await sleep(delay);
-        continue;
-      }
-
-      const code = r.failure ?? 'http-status';
-      const reason = {
-        code,
-        message: retryable ? `gave up after ${plural(attempts, 'attempt')}: ${detail}` : detail,
-        attempts: total,
-      };
-      if (r.failure === undefined) reason.status = r.status;
-      await deadLetter(state, batch.events, reason, `${tag}, ${bodyBytes} bytes`);
-      if (r.failure === undefined && FATAL_STATUS.has(r.status)) {
-        return { status: r.status, message: detail };
-      }
-      return null;
+    } finally {
+      engine.free();
     }
   }
 
-  async function deadLetter(state, events, reason, where) {
-    state.deadLettered += events.length;
-    totals.deadLettered += events.length;
-    const letter = { events, reason: { ...reason, message: redact(reason.message) } };
+  async function deadLetter(events, action) {
+    const reason = {
+      // The engine's `redirect` stays `http-status` here (with the 3xx status): the codes of
+      // forward.d.ts are an API.
+      code: action.reason.code === 'redirect' ? 'http-status' : action.reason.code,
+      message: action.reason.message, // redacted and escaped by the engine
+      attempts: action.attempts,
+    };
+    if (action.reason.status !== undefined) reason.status = action.reason.status;
+    const letter = { events, reason };
     const destination = userDeadLetter ? 'handed to deadLetter' : 'no deadLetter configured: not kept';
     log(
       'error',
       `${plural(events.length, 'event')} not delivered (${reason.code}${
         reason.status !== undefined ? ` ${reason.status}` : ''
-      }, ${where ?? plural(reason.attempts, 'attempt')}): ${letter.reason.message}; ${destination}`,
+      }, ${plural(reason.attempts, 'attempt')}): ${reason.message}; ${destination}`,
     );
     // Without a destination, the error line above (count and reason, never the events) is
     // the default dead letter.
@@ -522,7 +373,7 @@ export function createForwarder(options) {
     try {
       await userDeadLetter(letter);
     } catch (e) {
-      const msg = redact(`deadLetter failed for ${plural(events.length, 'event')}: ${e?.message ?? e}`);
+      const msg = clean(`deadLetter failed for ${plural(events.length, 'event')}: ${e?.message ?? e}`);
       log('error', msg);
       const err = new Error(`${LOG_PREFIX} ${msg}`);
       // The cause, with its text redacted too (hosts often log errors with their causes).
@@ -541,7 +392,8 @@ export function createForwarder(options) {
       }
       const state = { sent: 0, deadLettered: 0, retried: 0, requests: 0 };
       await run(events, state);
-      return { ...state, ok: state.deadLettered === 0 };
+      for (const k of Object.keys(totals)) totals[k] += state[k];
+      return { ...state, ok: state.deadLettered === 0 && state.sent === events.length };
     },
     get counters() {
       return { ...totals };
@@ -575,7 +427,7 @@ export function forwarderOptionsFromEnv(env) {
     return s === '' ? undefined : s;
   };
   const token = get('DT_API_TOKEN');
-  const redact = (s) => (token ? s.split(token).join('[redacted]') : s);
+  const redact = (s) => (token ? engineRedact(s, token) : s);
 
   let endpoint;
   const ingestUrl = get('DT_INGEST_URL');

@@ -1,19 +1,28 @@
-//! `secmap forward`: map files and send the events to Dynatrace.
+//! `secmap forward`: map files (or read events) and send the events to Dynatrace. The
+//! delivery engine decides; this file keeps the files (spool, dead letters) and the
+//! signals. See `spool.rs` for what survives a kill.
 
-use std::fs::OpenOptions;
-use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use secmap_host::forward::{DeadLetter, ForwardOptions, Forwarder};
+use secmap_host::forward::{
+    DeadLetter, EventId, ForwardOptions, Forwarder, Level, Sink, clean, escape_control,
+};
 use secmap_host::{Mapper, Options, default_options};
+use signal_hook::consts::{SIGINT, SIGTERM};
 
+use crate::spool::{DeadLetterFile, Spool, rewrite, same_file};
 use crate::{
-    ForwardArgs, check_provider, display_name, failure, print_rejections, read_input, summary,
+    ForwardArgs, check_provider, display_name, failure, plural, print_rejections, read_input,
+    summary,
 };
 
 pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     if !args.events
+        && !args.resume
         && let Some(code) = check_provider(mapper, &args.provider)?
     {
         return Ok(code);
@@ -27,33 +36,81 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
             return Ok(ExitCode::from(2));
         }
     };
-    let mut fo = ForwardOptions::new(args.endpoint.clone(), token);
+    let mut fo = ForwardOptions::new(args.endpoint.clone(), token.clone());
     fo.max_batch_bytes = args.max_batch_bytes;
-    fo.max_batch_events = args.max_batch_events.max(1);
-    fo.max_attempts = args.max_attempts.max(1);
+    fo.max_batch_events = args.max_batch_events;
+    fo.max_attempts = args.max_attempts;
     fo.base_delay = Duration::from_millis(args.base_delay_ms);
     fo.max_delay = Duration::from_millis(args.max_delay_ms);
     fo.timeout = Duration::from_millis(args.request_timeout_ms);
-    let forwarder = Forwarder::new(fo);
+    let forwarder = match Forwarder::new(fo) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("secmap: DT_API_TOKEN/--endpoint/limits: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    // Signals, first: a SIGTERM/SIGINT from here on dead-letters what is not delivered
+    // (everything, if it comes before the first request); a second one ends the process at
+    // once (the spool keeps what was not settled).
+    let term = Arc::new(AtomicBool::new(false));
+    let int = Arc::new(AtomicBool::new(false));
+    for (signal, flag) in [(SIGTERM, &term), (SIGINT, &int)] {
+        signal_hook::flag::register_conditional_shutdown(signal, 1, Arc::clone(flag))?;
+        signal_hook::flag::register(signal, Arc::clone(flag))?;
+    }
+    // Text from files and servers is cleaned before it is shown.
+    let show = |text: &str| clean(text, &token);
+
+    let spool_path: Option<PathBuf> = args.spool.clone().or_else(|| {
+        args.dead_letter.as_ref().map(|d| {
+            let mut p = d.clone().into_os_string();
+            p.push(".spool");
+            PathBuf::from(p)
+        })
+    });
+    if args.resume && spool_path.is_none() {
+        eprintln!("secmap: --resume needs --dead-letter FILE (or --spool FILE)");
+        return Ok(ExitCode::from(2));
+    }
+    if let Some(s) = &spool_path
+        && !args.resume
+        && s.exists()
+    {
+        eprintln!(
+            "secmap: {} holds the events of an interrupted run; send them first with `secmap forward --resume` and the same --dead-letter/--spool (or remove the file)",
+            show(&s.display().to_string())
+        );
+        return Ok(ExitCode::from(2));
+    }
+
+    // 1. The events, all of them, before anything is sent.
+    let mut failed = false;
+    let mut skipped_lines = 0usize;
+    let mut events: Vec<String> = Vec::new();
+    // Bad lines of the dead-letter file, when it is also an input: they stay in it.
+    let mut keep_in_dead_letter: Vec<Vec<u8>> = Vec::new();
+    let mut dead_letter_is_input = false;
+    if args.resume {
+        let path = spool_path.as_ref().expect("checked");
+        events = match Spool::unsettled(path) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("secmap: {}: cannot read the spool: {e}", path.display());
+                return Ok(ExitCode::FAILURE);
+            }
+        };
+        eprintln!(
+            "secmap: {}: {} to resume",
+            path.display(),
+            plural(events.len(), "event")
+        );
+    }
     let options = Options {
         original_content: args.no_original_content.then_some(false),
         now: args.now.clone(),
         ..default_options()
     };
-
-    let mut dead_file = match &args.dead_letter {
-        Some(path) => Some(
-            OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| format!("{}: {e}", path.display()))?,
-        ),
-        None => None,
-    };
-    let mut failed = false;
-    let mut undelivered = 0usize;
-    let (mut sent_total, mut dead_total) = (0usize, 0usize);
     for path in &args.files {
         let file = display_name(path);
         let bytes = match read_input(path) {
@@ -64,96 +121,310 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
                 continue;
             }
         };
-        let events = if args.events {
-            match events_of(&bytes) {
-                Ok(events) => events,
+        if args.events {
+            let parsed = match events_of(&bytes) {
+                Ok(p) => p,
                 Err(e) => {
                     failed = true;
-                    eprintln!("secmap: {file}: {e}");
+                    eprintln!("secmap: {file}: {}", show(&e));
                     continue;
                 }
+            };
+            let is_dead_letter = args
+                .dead_letter
+                .as_deref()
+                .is_some_and(|d| path != Path::new("-") && same_file(path, d));
+            for bad in &parsed.bad {
+                eprintln!(
+                    "secmap: {file}:{}: skipped: {}{}",
+                    bad.line,
+                    show(&bad.why),
+                    if is_dead_letter {
+                        " (kept in the dead-letter file)"
+                    } else {
+                        ""
+                    }
+                );
             }
+            skipped_lines += parsed.bad.len();
+            if is_dead_letter {
+                dead_letter_is_input = true;
+                keep_in_dead_letter.extend(parsed.bad.into_iter().map(|b| b.raw));
+            }
+            events.extend(parsed.events);
         } else {
             match mapper.transform(&args.provider, &bytes, &options) {
                 Ok(output) => {
                     eprintln!("secmap: {file}: {}", summary(&output));
                     print_rejections(&file, &output);
-                    output.events
+                    events.extend(output.events);
                 }
                 Err(error) => {
                     failed = true;
                     eprintln!("secmap: {}", failure(&file, &error));
-                    continue;
                 }
             }
-        };
-        let mut write_error = None;
-        let report = forwarder.send(&events, &mut |letter: DeadLetter| {
-            if let Some(f) = dead_file.as_mut()
-                && let Err(e) = write_letter(f, &letter)
-            {
-                write_error = Some(e);
-            }
-        });
-        if let Some(e) = write_error {
-            return Err(format!("cannot write the dead-letter file: {e}").into());
         }
-        sent_total += report.sent;
-        dead_total += report.dead_lettered;
-        undelivered += report.dead_lettered;
+    }
+    let total = events.len();
+
+    // 2. The spool, durable before the first request; then the dead-letter file.
+    let mut spool = match &spool_path {
+        None => None,
+        Some(path) => {
+            let made = if args.resume {
+                Spool::replace(path, &events)
+            } else {
+                Spool::create(path, &events)
+            };
+            match made {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    eprintln!(
+                        "secmap: {}: cannot write the spool: {e}; nothing was sent",
+                        path.display()
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+    };
+    if dead_letter_is_input {
+        // Its events are in the spool now: the file keeps only its bad lines, and the new
+        // dead letters of this run. Replaying never doubles it.
+        let d = args.dead_letter.as_deref().expect("is input");
+        if let Err(e) = rewrite(d, &keep_in_dead_letter) {
+            eprintln!("secmap: {}: cannot rewrite: {e}", d.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    let dead_file = match &args.dead_letter {
+        None => None,
+        Some(path) => match DeadLetterFile::open(path) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!(
+                    "secmap: {}: cannot open the dead-letter file: {e}; nothing was sent",
+                    path.display()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+        },
+    };
+
+    let mut sink = CliSink {
+        spool: spool.as_mut(),
+        dead_file,
+        term: &term,
+        int: &int,
+        dead_written: 0,
+        dead_unwritten: 0,
+        spool_error: None,
+    };
+    let report = forwarder.send(events, &mut sink);
+    let (dead_written, dead_unwritten, spool_error) = (
+        sink.dead_written,
+        sink.dead_unwritten,
+        sink.spool_error.take(),
+    );
+    let signal = if term.load(Ordering::SeqCst) {
+        Some(SIGTERM)
+    } else if int.load(Ordering::SeqCst) {
+        Some(SIGINT)
+    } else {
+        None
+    };
+
+    // 3. What happened, and what is left where.
+    let not_delivered = total as u64 - report.delivered;
+    // The spool is only needed while some event is neither delivered nor in the dead-letter
+    // file; a failed mark matters only if the run had not finished.
+    let kept = dead_unwritten > 0;
+    if let Some(e) = &spool_error {
         eprintln!(
-            "secmap: {file}: {} sent, {} not delivered ({} requests, {} retries)",
-            report.sent, report.dead_lettered, report.requests, report.retried
+            "secmap: the spool could not be updated ({}); had this run been killed, `--resume` would have sent some events again",
+            escape_control(&e.to_string())
         );
     }
-    if dead_total > 0 {
-        match &args.dead_letter {
-            Some(p) => eprintln!(
-                "secmap: {dead_total} events not delivered; written to {} (resend with `secmap forward --events {}`)",
-                p.display(),
-                p.display()
-            ),
-            None => eprintln!(
-                "secmap: {dead_total} events not delivered and no --dead-letter file given; they are lost"
-            ),
+    match (&args.dead_letter, spool) {
+        (Some(d), Some(s)) if kept => eprintln!(
+            "secmap: {} could not be written to {}; they are kept in {}: run `secmap forward --resume --dead-letter {} --spool {}` once it can be written",
+            plural(dead_unwritten as usize, "event"),
+            d.display(),
+            s.path().display(),
+            d.display(),
+            s.path().display()
+        ),
+        (_, Some(s)) => {
+            if let Err(e) = s.remove() {
+                eprintln!("secmap: cannot remove the spool: {e}");
+            }
         }
+        _ => {}
     }
-    eprintln!("secmap: total: {sent_total} sent, {dead_total} not delivered");
-    Ok(if failed || undelivered > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
+    if dead_written > 0
+        && let Some(d) = &args.dead_letter
+    {
+        eprintln!(
+            "secmap: {} written to {} (resend with `secmap forward --events {} --dead-letter {}`)",
+            plural(dead_written as usize, "event"),
+            d.display(),
+            d.display(),
+            d.display()
+        );
+    }
+    if args.dead_letter.is_none() && not_delivered > 0 {
+        eprintln!(
+            "secmap: {not_delivered} events not delivered and no --dead-letter file given; they are not kept"
+        );
+    }
+    if skipped_lines > 0 {
+        eprintln!("secmap: {skipped_lines} input lines skipped (not JSON events)");
+    }
+    eprintln!(
+        "secmap: total: {} sent, {not_delivered} not delivered ({} requests, {} retries)",
+        report.delivered, report.requests, report.retries
+    );
+    Ok(match signal {
+        Some(s) => ExitCode::from(128 + s as u8),
+        None if failed || not_delivered > 0 || skipped_lines > 0 || kept => ExitCode::FAILURE,
+        None => ExitCode::SUCCESS,
     })
 }
 
-fn write_letter(f: &mut std::fs::File, letter: &DeadLetter) -> io::Result<()> {
-    let mut buf = Vec::new();
-    for e in &letter.events {
-        buf.extend_from_slice(e.as_bytes());
-        buf.push(b'\n');
-    }
-    f.write_all(&buf)?;
-    f.flush()
+/// The CLI's side of the engine: logs to stderr, dead letters to the file, marks in the
+/// spool, stop on a signal.
+struct CliSink<'a> {
+    spool: Option<&'a mut Spool>,
+    dead_file: Option<DeadLetterFile>,
+    term: &'a AtomicBool,
+    int: &'a AtomicBool,
+    dead_written: u64,
+    dead_unwritten: u64,
+    spool_error: Option<std::io::Error>,
 }
 
-/// Events from an NDJSON file (or a JSON array), each kept exactly as written.
-fn events_of(bytes: &[u8]) -> Result<Vec<String>, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
-    if text.trim_start().starts_with('[') {
+impl CliSink<'_> {
+    fn settle(&mut self, first: EventId, count: usize) {
+        if let Some(s) = self.spool.as_deref_mut()
+            && let Err(e) = s.settle(first, count)
+            && self.spool_error.is_none()
+        {
+            self.spool_error = Some(e);
+        }
+    }
+}
+
+impl Sink for CliSink<'_> {
+    fn log(&mut self, _level: Level, line: &str) {
+        eprintln!("secmap: {line}");
+    }
+
+    fn delivered(&mut self, first: EventId, count: usize) {
+        self.settle(first, count);
+    }
+
+    fn dead_letter(&mut self, letter: DeadLetter) {
+        let n = letter.events.len();
+        let attempts = letter.attempts;
+        eprintln!(
+            "secmap: {} not delivered after {}: {}",
+            plural(n, "event"),
+            plural(attempts as usize, "request"),
+            letter.reason
+        );
+        match self.dead_file.as_mut() {
+            None => self.settle(letter.first, n),
+            Some(f) => match f.append(&letter.events) {
+                Ok(()) => {
+                    self.dead_written += n as u64;
+                    self.settle(letter.first, n);
+                }
+                Err(e) => {
+                    // Not settled: the spool keeps them for --resume.
+                    eprintln!(
+                        "secmap: cannot write {} to the dead-letter file: {}",
+                        plural(n, "event"),
+                        escape_control(&e.to_string())
+                    );
+                    self.dead_unwritten += n as u64;
+                }
+            },
+        }
+    }
+
+    fn stop(&mut self) -> Option<String> {
+        if self.term.load(Ordering::SeqCst) {
+            Some("interrupted by SIGTERM".to_owned())
+        } else if self.int.load(Ordering::SeqCst) {
+            Some("interrupted by SIGINT".to_owned())
+        } else {
+            None
+        }
+    }
+}
+
+/// A line of an event file that is not an event.
+struct BadLine {
+    line: usize,
+    why: String,
+    raw: Vec<u8>,
+}
+
+struct Parsed {
+    events: Vec<String>,
+    bad: Vec<BadLine>,
+}
+
+/// Events from an NDJSON file (or a JSON array), each kept exactly as written (line
+/// breaks inside a pretty-printed array element become spaces: they can only be JSON
+/// whitespace). Lines that are not JSON objects are skipped, with their line numbers.
+fn events_of(bytes: &[u8]) -> Result<Parsed, String> {
+    let mut parsed = Parsed {
+        events: Vec::new(),
+        bad: Vec::new(),
+    };
+    let trimmed = bytes.trim_ascii_start();
+    if trimmed.starts_with(b"[") {
+        let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
         let list: Vec<&serde_json::value::RawValue> =
             serde_json::from_str(text).map_err(|e| format!("not a JSON array of events: {e}"))?;
-        return Ok(list.into_iter().map(|e| e.get().to_owned()).collect());
+        for (i, e) in list.into_iter().enumerate() {
+            if e.get().starts_with('{') {
+                parsed.events.push(e.get().replace(['\n', '\r'], " "));
+            } else {
+                parsed.bad.push(BadLine {
+                    line: i + 1,
+                    why: format!("array element {} is not a JSON object", i + 1),
+                    raw: e.get().as_bytes().to_vec(),
+                });
+            }
+        }
+        return Ok(parsed);
     }
-    let mut out = Vec::new();
-    for (n, line) in bytes.lines().enumerate() {
-        let line = line.map_err(|e| e.to_string())?;
-        let line = line.trim();
+    for (n, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw).trim_ascii();
         if line.is_empty() {
             continue;
         }
-        serde_json::from_str::<&serde_json::value::RawValue>(line)
-            .map_err(|e| format!("line {}: not a JSON event: {e}", n + 1))?;
-        out.push(line.to_owned());
+        let why = match std::str::from_utf8(line) {
+            Err(_) => Some("not UTF-8".to_owned()),
+            Ok(text) => match serde_json::from_str::<&serde_json::value::RawValue>(text) {
+                Err(e) => Some(format!("not JSON: {e}")),
+                Ok(_) if !text.starts_with('{') => Some("not a JSON object".to_owned()),
+                Ok(_) => {
+                    parsed.events.push(text.to_owned());
+                    None
+                }
+            },
+        };
+        if let Some(why) = why {
+            parsed.bad.push(BadLine {
+                line: n + 1,
+                why,
+                raw: raw.to_vec(),
+            });
+        }
     }
-    Ok(out)
+    Ok(parsed)
 }

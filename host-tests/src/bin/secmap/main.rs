@@ -13,6 +13,7 @@ mod check;
 mod examples;
 mod forward;
 mod map;
+mod spool;
 
 /// Maps cloud security findings (Microsoft Defender for Cloud, Amazon GuardDuty) to
 /// Dynatrace security events.
@@ -77,11 +78,16 @@ enum Command {
     /// Map payload files and send the events to the Dynatrace ingest API
     ///
     /// Events are POSTed to ENDPOINT (`.../platform/ingest/v1/security.events`) in batches
-    /// by bytes and count, with `Authorization: Api-Token $DT_API_TOKEN`. 429, 5xx,
-    /// timeouts and resets are retried with exponential backoff, jitter and Retry-After;
-    /// 413 splits the batch; 400, 401, 403 and 404 are not retried. Events that cannot be
-    /// delivered are appended to the dead-letter file as NDJSON (replay them with
-    /// `--events`). Exit status 0 only when every event was delivered.
+    /// by bytes and count, with `Authorization: Api-Token $DT_API_TOKEN`. Timeouts,
+    /// resets, 408, 429 and 5xx (except 501, 505, 506, 508, 510, 511) are retried with
+    /// exponential backoff, jitter and Retry-After; 413 splits the batch; 307/308 to the
+    /// same origin resend the same POST; 401, 403, 404, other redirects and the permanent
+    /// 5xx stop the send; 400 fails its batch. Events that cannot be delivered are
+    /// appended to the dead-letter file as NDJSON (mode 0600; replay them with `--events`,
+    /// even into the same file). With a dead-letter file, the events are first written to
+    /// a spool (FILE.spool, fsync'd): SIGTERM/SIGINT dead-letter the rest and exit 143/130;
+    /// after a kill or a full disk, `--resume` sends what is left. Exit status 0 only when
+    /// every event was delivered.
     Forward(ForwardArgs),
 }
 
@@ -103,10 +109,19 @@ struct ForwardArgs {
     /// Provider: `auto` (detect per record), `defender-for-cloud` or `guardduty`
     #[arg(long, short, value_name = "PROVIDER", default_value = "auto")]
     provider: String,
-    /// Append undeliverable events here, one JSON event per line
+    /// Append undeliverable events here, one JSON event per line (created with mode 0600)
     #[arg(long, value_name = "FILE")]
     dead_letter: Option<PathBuf>,
-    /// The inputs are events already mapped (NDJSON, e.g. a dead-letter file), not payloads
+    /// The spool of events not yet delivered or dead-lettered (default: the dead-letter
+    /// file's path + `.spool`); removed when the run settles every event
+    #[arg(long, value_name = "FILE")]
+    spool: Option<PathBuf>,
+    /// Send what an interrupted run left in the spool (after SIGKILL, a crash or a full
+    /// disk), instead of files
+    #[arg(long, conflicts_with_all = ["events", "files"])]
+    resume: bool,
+    /// The inputs are events already mapped (NDJSON, e.g. a dead-letter file, or a JSON
+    /// array), not payloads; lines that are not JSON objects are skipped and reported
     #[arg(long)]
     events: bool,
     /// Stamp every event with this time as `timestamp` (RFC 3339)
@@ -134,7 +149,7 @@ struct ForwardArgs {
     #[arg(long, value_name = "MS", default_value_t = 30_000)]
     request_timeout_ms: u64,
     /// Payload files (or event files with --events); `-` reads stdin
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "resume", value_name = "FILE")]
     files: Vec<PathBuf>,
 }
 
@@ -268,7 +283,8 @@ fn print_rejections(file: &str, out: &Output) {
                 "secmap: {file}: record {} rejected: {}: {}{}",
                 o.index,
                 secmap_host::json::error_code(e.code),
-                e.message,
+                // Vendor data: one line, no terminal escapes.
+                secmap_host::forward::escape_control(&e.message),
                 secmap_host::location(e)
             );
         }
@@ -312,7 +328,8 @@ fn failure(file: &str, error: &HostError) -> String {
                 Some(p) if !p.is_empty() => format!(" (at {p})"),
                 _ => String::new(),
             };
-            format!("{at}: {}: {}{pointer}", error.code(), e.message)
+            let message = secmap_host::forward::escape_control(&e.message);
+            format!("{at}: {}: {message}{pointer}", error.code())
         }
         other => format!("{file}: {}: {}", other.code(), other.message()),
     }
