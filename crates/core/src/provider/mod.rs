@@ -29,7 +29,6 @@ static REGISTRY: &[&dyn Provider] = &[
 /// What a provider declares about itself: the same data drives the docs, the tests, the
 /// WIT `providers` function and the demo's example list.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct ProviderInfo {
     /// The id passed to [`transform`](crate::transform), e.g. `guardduty`.
     pub id: &'static str,
@@ -53,7 +52,6 @@ pub struct ProviderInfo {
 /// One row of a provider's mapping table.
 #[cfg(feature = "docs")]
 #[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
 pub struct FieldRule {
     /// The Dynatrace field.
     pub target: &'static str,
@@ -65,7 +63,6 @@ pub struct FieldRule {
 
 /// A bundled example payload.
 #[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
 pub struct Example {
     /// A short file-name-like id.
     pub name: &'static str,
