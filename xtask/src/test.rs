@@ -7,6 +7,8 @@ use crate::{build, setup};
 fn run_all(browser: bool) -> Result {
     setup::run(browser)?;
     build::all()?;
+    // The generated contract (TypeScript types, docs/contract.md) matches the core.
+    crate::codegen::run(true)?;
     crate::util::run(cargo().args(["fmt", "--all", "--", "--check"]))?;
     crate::util::run(cargo().args([
         "clippy",
@@ -237,6 +239,7 @@ pub fn bless() -> Result {
         "--test",
         "golden",
     ]))?;
+    crate::codegen::run(false)?;
     eprintln!("blessed: review `git diff testdata docs` before committing");
     Ok(())
 }
