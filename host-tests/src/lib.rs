@@ -106,7 +106,6 @@ pub fn default_options() -> Options {
 }
 
 /// Why a call failed.
-#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub enum HostError {
     /// The component refused the payload as a whole (unknown provider, not JSON, over a
