@@ -74,8 +74,54 @@ fn all_codes() -> Vec<Codes> {
     ]
 }
 
+/// The WIT enum of each code list (the rest are not WIT enums: levels and event types
+/// travel inside the events' JSON).
+const WIT_ENUMS: [(&str, &str); 4] = [
+    ("ErrorCode", "error-code"),
+    ("ErrorCategory", "error-category"),
+    ("SkipReason", "skip-reason"),
+    ("WarningCode", "warning-code"),
+];
+
+/// The cases of `enum <name> { ... }` in wit/secmap.wit, in order.
+fn wit_enum_cases(wit: &str, name: &str) -> Option<Vec<String>> {
+    let start = wit.find(&format!("enum {name} {{"))?;
+    let body = &wit[start..];
+    let body = &body[body.find('{')? + 1..body.find('}')?];
+    Some(
+        body.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .map(|l| l.trim_end_matches(',').to_owned())
+            .collect(),
+    )
+}
+
+/// The WIT enums list exactly the core's codes, in the core's order. (The component's
+/// and the host's exhaustive conversions also fail to compile otherwise; this says so
+/// without a wasm build.)
+fn check_wit() -> Result {
+    let path = root().join("wit/secmap.wit");
+    let wit = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    for codes in all_codes() {
+        let Some((_, wit_name)) = WIT_ENUMS.iter().find(|(ts, _)| *ts == codes.ts) else {
+            continue;
+        };
+        let core: Vec<&str> = codes.values.iter().map(|(n, _)| *n).collect();
+        let cases = wit_enum_cases(&wit, wit_name)
+            .ok_or_else(|| format!("wit/secmap.wit: no `enum {wit_name}`"))?;
+        if cases != core {
+            return Err(format!(
+                "wit/secmap.wit: `enum {wit_name}` has {cases:?}, the core {core:?}"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Writes the generated files, or with `check` fails if any differs from what is committed.
 pub fn run(check: bool) -> Result {
+    check_wit()?;
     let files = [
         ("js/secmap/src/contract.d.ts", typescript()?),
         ("js/secmap/src/contract.js", javascript()?),
