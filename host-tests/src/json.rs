@@ -298,8 +298,15 @@ mod tests {
                 pointer: "/0".into(),
             }],
         };
+        // In the core's key order (`report_json` is a `Value`, whose keys are sorted).
+        let (o, w) = (outcomes(&out.outcomes), warnings(&out.warnings));
+        let report = core::Report {
+            outcomes: &o,
+            warnings: &w,
+        };
+        assert_eq!(report_json(&out), serde_json::to_value(&report).unwrap());
         assert_eq!(
-            serde_json::to_string(&report_json(&out)).unwrap(),
+            serde_json::to_string(&report).unwrap(),
             concat!(
                 r#"{"outcomes":[{"index":0,"pointer":"/0","provider":"guardduty","outcome":"mapped","events":2,"unmapped":["/x"]},"#,
                 r#"{"index":1,"pointer":"","line":2,"outcome":"skipped","reason":"unsupported-finding-type","message":"a network reachability finding"},"#,
