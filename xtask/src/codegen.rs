@@ -170,10 +170,10 @@ fn prose(doc: &str) -> String {
         out.push_str(&rest[..start]);
         out.push_str(&rest[start + 1..start + len + 1]);
         rest = &rest[start + len + 2..];
-        if rest.starts_with('(') {
-            if let Some(end) = rest.find(')') {
-                rest = &rest[end + 1..];
-            }
+        if rest.starts_with('(')
+            && let Some(end) = rest.find(')')
+        {
+            rest = &rest[end + 1..];
         }
     }
     out.push_str(rest);
@@ -222,9 +222,9 @@ fn human_default(name: &str, value: &Value) -> String {
         Value::Number(n) => {
             let n = n.as_u64().unwrap_or_default();
             let bytes = name.ends_with("Bytes");
-            if bytes && n >= 1 << 20 && n % (1 << 20) == 0 {
+            if bytes && n >= 1 << 20 && n.is_multiple_of(1 << 20) {
                 format!("{} MiB", n >> 20)
-            } else if bytes && n >= 1 << 10 && n % (1 << 10) == 0 {
+            } else if bytes && n >= 1 << 10 && n.is_multiple_of(1 << 10) {
                 format!("{} KiB", n >> 10)
             } else {
                 thousands(n)
@@ -238,7 +238,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
