@@ -87,7 +87,11 @@ pub fn discover(root: &Path) -> Vec<Case> {
                 .unwrap_or_else(|| {
                     if matches!(
                         dir.as_str(),
-                        "guardduty" | "defender-for-cloud" | "defender-alerts" | "inspector" | "security-hub"
+                        "guardduty"
+                            | "defender-for-cloud"
+                            | "defender-alerts"
+                            | "inspector"
+                            | "security-hub"
                     ) {
                         dir.clone()
                     } else {
