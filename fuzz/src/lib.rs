@@ -551,7 +551,12 @@ pub struct Case {
 
 /// A payload of mutated corpus findings.
 pub fn generate(u: &mut Unstructured<'_>) -> ArbResult<Case> {
-    let provider = *u.choose(&["auto", "auto", "guardduty", "defender-for-cloud"])?;
+    // `auto` half the time; else every provider id (a new provider is fuzzed by name too).
+    let provider = if u.arbitrary()? {
+        "auto"
+    } else {
+        *u.choose(&secmap_core::providers().map(|p| p.id).collect::<Vec<_>>())?
+    };
     let n = u.int_in_range(1usize..=4)?;
     let mut records = Vec::with_capacity(n);
     for _ in 0..n {

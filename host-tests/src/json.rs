@@ -1,34 +1,30 @@
-//! The JSON forms the core's serde gives its types, for the WIT types: outputs and errors
-//! out (so the golden `.report.json` files compare across engines), options in.
+//! The WIT types as the core's types, and so in the core's JSON: outputs and errors out
+//! (so that the golden `.report.json` files compare across engines), options in.
 //!
-//! Shapes, as the core serializes them (codes in kebab-case, absent options left out):
-//! - report: `{"outcomes": [outcome...], "warnings": [warning...]}`;
-//! - outcome: `{"index", "pointer", "line"?, "provider"?, "outcome": "mapped", "events"}`, or
-//!   `"outcome": "skipped", "reason", "message"`, or `"outcome": "rejected", "error"`, then
-//!   `"unmapped"` when not empty;
-//! - error: `{"code", "message", "pointer"?, "line"?, "column"?}`;
-//! - warning: `{"record", "code", "message", "pointer"}`.
-//!
-//! The views ([`Report`], [`ErrorJson`], ...) serialize in that key order; the functions
-//! returning [`Value`] are for comparisons.
+//! Each WIT type converts into its `secmap_core` counterpart (`From`), and the core's serde
+//! writes the JSON: there is no second table of names here. The matches are exhaustive,
+//! without catch-alls, in both directions (the component converts the core's types into
+//! the WIT ones), so a code added on either side is a compile error until both know it,
+//! and a code the component sends arrives under its own name.
 
-use serde::Deserialize;
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use secmap_core as core;
 use serde_json::Value;
 
 use crate::wit::{
-    ErrorCode, Outcome, Output, RecordOutcome, SkipReason, TransformError, Warning, WarningCode,
+    ErrorCategory, ErrorCode, Outcome, Output, RecordOutcome, SkipReason, TransformError, Warning,
+    WarningCode,
 };
 use crate::{HostError, Options};
 
-/// The report part of an output (`{"outcomes", "warnings"}`), as a JSON value.
+/// The report part of an output (`{"outcomes", "warnings"}`), as the core serializes it.
 pub fn report_json(output: &Output) -> Value {
-    serde_json::to_value(Report(output)).unwrap_or(Value::Null)
+    serde_json::json!({ "outcomes": outcomes(&output.outcomes), "warnings": warnings(&output.warnings) })
 }
 
-/// A transform error (`{"code", "message", "pointer"?, "line"?, "column"?}`), as a JSON value.
+/// A transform error (`{"code", "category", "message", "limit"?, "pointer"?, "line"?,
+/// "column"?}`), as the core serializes it.
 pub fn error_json(error: &TransformError) -> Value {
-    serde_json::to_value(ErrorJson(error)).unwrap_or(Value::Null)
+    serde_json::to_value(core::Error::from(error)).unwrap_or(Value::Null)
 }
 
 /// A host error as JSON: the component's error as [`error_json`]; timeouts, traps and
@@ -40,163 +36,194 @@ pub fn host_error_json(error: &HostError) -> Value {
     }
 }
 
-/// Serializes the outcomes and warnings of an [`Output`], in the core's key order.
-#[derive(Debug, Clone, Copy)]
-pub struct Report<'a>(pub &'a Output);
-
-/// Serializes one [`RecordOutcome`].
-#[derive(Debug, Clone, Copy)]
-pub struct OutcomeJson<'a>(pub &'a RecordOutcome);
-
-/// Serializes one [`TransformError`].
-#[derive(Debug, Clone, Copy)]
-pub struct ErrorJson<'a>(pub &'a TransformError);
-
-/// Serializes one [`Warning`].
-#[derive(Debug, Clone, Copy)]
-pub struct WarningJson<'a>(pub &'a Warning);
-
-impl Serialize for Report<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("outcomes", &Seq(&self.0.outcomes, OutcomeJson))?;
-        m.serialize_entry("warnings", &Seq(&self.0.warnings, WarningJson))?;
-        m.end()
-    }
+/// The outcomes, as the core's [`core::RecordOutcome`]s (which serialize as the core does).
+pub fn outcomes(outcomes: &[RecordOutcome]) -> Vec<core::RecordOutcome> {
+    outcomes.iter().map(core::RecordOutcome::from).collect()
 }
 
-/// Serializes outcomes as a JSON array of [`OutcomeJson`].
-pub fn outcomes(outcomes: &[RecordOutcome]) -> impl Serialize + '_ {
-    Seq(outcomes, OutcomeJson)
+/// The warnings, as the core's [`core::Warning`]s.
+pub fn warnings(warnings: &[Warning]) -> Vec<core::Warning> {
+    warnings.iter().map(core::Warning::from).collect()
 }
 
-/// Serializes warnings as a JSON array of [`WarningJson`].
-pub fn warnings(warnings: &[Warning]) -> impl Serialize + '_ {
-    Seq(warnings, WarningJson)
-}
-
-/// A slice serialized through a view.
-struct Seq<'a, T, V>(&'a [T], fn(&'a T) -> V);
-
-impl<'a, T, V: Serialize> Serialize for Seq<'a, T, V> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(self.1))
-    }
-}
-
-impl Serialize for OutcomeJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let o = self.0;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("index", &o.index)?;
-        m.serialize_entry("pointer", &o.pointer)?;
-        if let Some(line) = o.line {
-            m.serialize_entry("line", &line)?;
-        }
-        if let Some(provider) = &o.provider {
-            m.serialize_entry("provider", provider)?;
-        }
-        match &o.outcome {
-            Outcome::Mapped(events) => {
-                m.serialize_entry("outcome", "mapped")?;
-                m.serialize_entry("events", events)?;
-            }
-            Outcome::Skipped(skip) => {
-                m.serialize_entry("outcome", "skipped")?;
-                m.serialize_entry("reason", skip_reason(skip.reason))?;
-                m.serialize_entry("message", &skip.message)?;
-            }
-            Outcome::Rejected(error) => {
-                m.serialize_entry("outcome", "rejected")?;
-                m.serialize_entry("error", &ErrorJson(error))?;
-            }
-        }
-        if !o.unmapped.is_empty() {
-            m.serialize_entry("unmapped", &o.unmapped)?;
-        }
-        m.end()
-    }
-}
-
-impl Serialize for ErrorJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let e = self.0;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("code", error_code(e.code))?;
-        m.serialize_entry("message", &e.message)?;
-        if let Some(pointer) = &e.pointer {
-            m.serialize_entry("pointer", pointer)?;
-        }
-        if let Some(line) = e.line {
-            m.serialize_entry("line", &line)?;
-        }
-        if let Some(column) = e.column {
-            m.serialize_entry("column", &column)?;
-        }
-        m.end()
-    }
-}
-
-impl Serialize for WarningJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let w = self.0;
-        let mut m = s.serialize_map(Some(4))?;
-        m.serialize_entry("record", &w.record)?;
-        m.serialize_entry("code", warning_code(w.code))?;
-        m.serialize_entry("message", &w.message)?;
-        m.serialize_entry("pointer", &w.pointer)?;
-        m.end()
-    }
-}
-
-/// The kebab-case name of an error code, as in the WIT.
+/// The kebab-case name of an error code, as in the WIT and the core.
 pub fn error_code(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::UnknownProvider => "unknown-provider",
-        ErrorCode::InvalidUtf8 => "invalid-utf8",
-        ErrorCode::InvalidJson => "invalid-json",
-        ErrorCode::EmptyPayload => "empty-payload",
-        ErrorCode::LimitExceeded => "limit-exceeded",
-        ErrorCode::MissingField => "missing-field",
-        ErrorCode::InvalidValue => "invalid-value",
-        ErrorCode::UnrecognizedRecord => "unrecognized-record",
-        ErrorCode::InvalidOptions => "invalid-options",
-        ErrorCode::Internal => "internal",
-    }
+    core::ErrorCode::from(code).as_str()
 }
 
-/// The kebab-case name of a skip reason, as in the WIT.
+/// The kebab-case name of a skip reason, as in the WIT and the core.
 pub fn skip_reason(reason: SkipReason) -> &'static str {
-    match reason {
-        SkipReason::NotAFinding => "not-a-finding",
-        SkipReason::Resolved => "resolved",
-        SkipReason::NotApplicable => "not-applicable",
-        SkipReason::UnsupportedRecordType => "unsupported-record-type",
-        SkipReason::SampleFinding => "sample-finding",
-    }
+    core::SkipReason::from(reason).as_str()
 }
 
-/// The kebab-case name of a warning code, as in the WIT.
+/// The kebab-case name of a warning code, as in the WIT and the core.
 pub fn warning_code(code: WarningCode) -> &'static str {
-    match code {
-        WarningCode::SeverityOutOfRange => "severity-out-of-range",
-        WarningCode::SeverityUnknown => "severity-unknown",
-        WarningCode::SeverityMissing => "severity-missing",
-        WarningCode::TimestampNormalized => "timestamp-normalized",
-        WarningCode::TimestampInvalid => "timestamp-invalid",
-        WarningCode::ValueCoerced => "value-coerced",
-        WarningCode::StringTruncated => "string-truncated",
-        WarningCode::OriginalContentTruncated => "original-content-truncated",
-        WarningCode::OriginalContentShared => "original-content-shared",
-        WarningCode::UnknownResourceType => "unknown-resource-type",
-        WarningCode::NotAContentDigest => "not-a-content-digest",
-        WarningCode::IdDerived => "id-derived",
+    core::WarningCode::from(code).as_str()
+}
+
+impl From<&RecordOutcome> for core::RecordOutcome {
+    fn from(o: &RecordOutcome) -> core::RecordOutcome {
+        core::RecordOutcome {
+            index: o.index,
+            pointer: o.pointer.clone(),
+            line: o.line,
+            provider: o.provider.clone(),
+            outcome: match &o.outcome {
+                Outcome::Mapped(events) => core::Outcome::Mapped { events: *events },
+                Outcome::Skipped(s) => core::Outcome::Skipped {
+                    reason: s.reason.into(),
+                    message: s.message.clone(),
+                },
+                Outcome::Rejected(e) => core::Outcome::Rejected { error: e.into() },
+            },
+            unmapped: o.unmapped.clone(),
+        }
     }
 }
 
-/// Options in the core's JSON form (camelCase, every key optional, unknown keys refused):
-/// `{"originalContent": false, "reportUnmapped": true, "limits": {"maxRecords": 5}}`.
-/// `null` means the defaults.
+impl From<&Warning> for core::Warning {
+    fn from(w: &Warning) -> core::Warning {
+        core::Warning {
+            record: w.record,
+            code: w.code.into(),
+            message: w.message.clone(),
+            pointer: w.pointer.clone(),
+        }
+    }
+}
+
+impl From<&TransformError> for core::Error {
+    /// The core derives the category from the code; the component's must agree (the
+    /// golden tests run every error through here).
+    fn from(e: &TransformError) -> core::Error {
+        let code = core::ErrorCode::from(e.code);
+        debug_assert_eq!(
+            core::Category::from(e.category),
+            code.category(),
+            "the component's category of {code}"
+        );
+        let error = core::Error::new(code, e.message.clone()).with_location(
+            e.pointer.clone(),
+            e.line,
+            e.column,
+        );
+        match &e.limit {
+            Some(limit) => error.with_limit(limit.clone()),
+            None => error,
+        }
+    }
+}
+
+impl From<ErrorCode> for core::ErrorCode {
+    fn from(c: ErrorCode) -> core::ErrorCode {
+        use core::ErrorCode as C;
+        match c {
+            ErrorCode::UnknownProvider => C::UnknownProvider,
+            ErrorCode::InvalidUtf8 => C::InvalidUtf8,
+            ErrorCode::InvalidJson => C::InvalidJson,
+            ErrorCode::EmptyPayload => C::EmptyPayload,
+            ErrorCode::LimitExceeded => C::LimitExceeded,
+            ErrorCode::MissingField => C::MissingField,
+            ErrorCode::InvalidValue => C::InvalidValue,
+            ErrorCode::UnrecognizedRecord => C::UnrecognizedRecord,
+            ErrorCode::InvalidOptions => C::InvalidOptions,
+            ErrorCode::Internal => C::Internal,
+        }
+    }
+}
+
+impl From<ErrorCategory> for core::Category {
+    fn from(c: ErrorCategory) -> core::Category {
+        use core::Category as C;
+        match c {
+            ErrorCategory::Usage => C::Usage,
+            ErrorCategory::Input => C::Input,
+            ErrorCategory::Limit => C::Limit,
+            ErrorCategory::Mapping => C::Mapping,
+            ErrorCategory::Internal => C::Internal,
+        }
+    }
+}
+
+impl From<SkipReason> for core::SkipReason {
+    fn from(r: SkipReason) -> core::SkipReason {
+        use core::SkipReason as C;
+        match r {
+            SkipReason::NotAFinding => C::NotAFinding,
+            SkipReason::Resolved => C::Resolved,
+            SkipReason::NotApplicable => C::NotApplicable,
+            SkipReason::UnsupportedRecordType => C::UnsupportedRecordType,
+            SkipReason::SampleFinding => C::SampleFinding,
+            SkipReason::UnsupportedFindingType => C::UnsupportedFindingType,
+            SkipReason::UnsupportedResourceType => C::UnsupportedResourceType,
+        }
+    }
+}
+
+impl From<WarningCode> for core::WarningCode {
+    fn from(w: WarningCode) -> core::WarningCode {
+        use core::WarningCode as C;
+        match w {
+            WarningCode::SeverityOutOfRange => C::SeverityOutOfRange,
+            WarningCode::SeverityUnknown => C::SeverityUnknown,
+            WarningCode::SeverityMissing => C::SeverityMissing,
+            WarningCode::TimestampNormalized => C::TimestampNormalized,
+            WarningCode::TimestampInvalid => C::TimestampInvalid,
+            WarningCode::ValueCoerced => C::ValueCoerced,
+            WarningCode::StringTruncated => C::StringTruncated,
+            WarningCode::OriginalContentTruncated => C::OriginalContentTruncated,
+            WarningCode::OriginalContentShared => C::OriginalContentShared,
+            WarningCode::UnknownResourceType => C::UnknownResourceType,
+            WarningCode::NotAContentDigest => C::NotAContentDigest,
+            WarningCode::IdDerived => C::IdDerived,
+            WarningCode::DanglingRef => C::DanglingRef,
+            WarningCode::FieldsShared => C::FieldsShared,
+            WarningCode::ScoreOutsideBand => C::ScoreOutsideBand,
+            WarningCode::NoPackage => C::NoPackage,
+            WarningCode::FieldMissing => C::FieldMissing,
+            WarningCode::FindingSkipped => C::FindingSkipped,
+        }
+    }
+}
+
+/// The core's options as WIT options: every field set, so the component uses exactly them.
+impl From<&core::Options> for Options {
+    fn from(o: &core::Options) -> Options {
+        let core::Options {
+            original_content,
+            original_content_max_bytes,
+            report_unmapped,
+            skip_sample_findings,
+            now,
+            limits,
+        } = o;
+        let core::Limits {
+            max_payload_bytes,
+            max_records,
+            max_depth,
+            max_string_bytes,
+            max_events,
+        } = *limits;
+        Options {
+            original_content: Some(*original_content),
+            original_content_max_bytes: *original_content_max_bytes,
+            report_unmapped: Some(*report_unmapped),
+            skip_sample_findings: Some(*skip_sample_findings),
+            now: now.clone(),
+            limits: Some(crate::wit::Limits {
+                max_payload_bytes: Some(max_payload_bytes),
+                max_records: Some(max_records),
+                max_depth: Some(max_depth),
+                max_string_bytes: Some(max_string_bytes),
+                max_events: Some(max_events),
+            }),
+        }
+    }
+}
+
+/// Options in the core's JSON form, read by the core's serde (camelCase, every key
+/// optional, unknown keys refused): `{"originalContent": false, "limits": {"maxRecords":
+/// 5}}`. `null` means the defaults.
 ///
 /// # Errors
 /// [`HostError::Transform`] with code `invalid-options` and serde's message.
@@ -204,50 +231,18 @@ pub fn options_from_json(value: &Value) -> Result<Options, HostError> {
     if value.is_null() {
         return Ok(crate::default_options());
     }
-    let o = OptionsJson::deserialize(value).map_err(|e| {
+    let options: core::Options = serde_json::from_value(value.clone()).map_err(|e| {
         HostError::Transform(TransformError {
             code: ErrorCode::InvalidOptions,
+            category: ErrorCategory::Usage,
             message: format!("invalid options: {e}"),
+            limit: None,
             pointer: None,
             line: None,
             column: None,
         })
     })?;
-    Ok(Options {
-        original_content: o.original_content,
-        original_content_max_bytes: o.original_content_max_bytes,
-        report_unmapped: o.report_unmapped,
-        skip_sample_findings: o.skip_sample_findings,
-        now: o.now,
-        limits: o.limits.map(|l| crate::wit::Limits {
-            max_payload_bytes: l.max_payload_bytes,
-            max_records: l.max_records,
-            max_depth: l.max_depth,
-            max_string_bytes: l.max_string_bytes,
-            max_events: l.max_events,
-        }),
-    })
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-struct OptionsJson {
-    original_content: Option<bool>,
-    original_content_max_bytes: Option<u32>,
-    report_unmapped: Option<bool>,
-    skip_sample_findings: Option<bool>,
-    now: Option<String>,
-    limits: Option<LimitsJson>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-struct LimitsJson {
-    max_payload_bytes: Option<u64>,
-    max_records: Option<u32>,
-    max_depth: Option<u32>,
-    max_string_bytes: Option<u32>,
-    max_events: Option<u32>,
+    Ok(Options::from(&options))
 }
 
 #[cfg(test)]
@@ -256,7 +251,7 @@ mod tests {
     use crate::wit::Skipped;
 
     #[test]
-    fn outcomes_serialize_in_the_core_key_order() {
+    fn outcomes_serialize_as_the_core_does() {
         let out = Output {
             events: vec![],
             outcomes: vec![
@@ -274,8 +269,8 @@ mod tests {
                     line: Some(2),
                     provider: None,
                     outcome: Outcome::Skipped(Skipped {
-                        reason: SkipReason::NotAFinding,
-                        message: "a score".into(),
+                        reason: SkipReason::UnsupportedFindingType,
+                        message: "a network reachability finding".into(),
                     }),
                     unmapped: vec![],
                 },
@@ -286,7 +281,9 @@ mod tests {
                     provider: None,
                     outcome: Outcome::Rejected(TransformError {
                         code: ErrorCode::MissingField,
+                        category: ErrorCategory::Mapping,
                         message: "no id".into(),
+                        limit: None,
                         pointer: Some("/2/id".into()),
                         line: Some(3),
                         column: None,
@@ -296,19 +293,46 @@ mod tests {
             ],
             warnings: vec![Warning {
                 record: 0,
-                code: WarningCode::IdDerived,
-                message: "derived".into(),
+                code: WarningCode::DanglingRef,
+                message: "no $id 7".into(),
                 pointer: "/0".into(),
             }],
         };
+        // In the core's key order (`report_json` is a `Value`, whose keys are sorted).
+        let (o, w) = (outcomes(&out.outcomes), warnings(&out.warnings));
+        let report = core::Report {
+            outcomes: &o,
+            warnings: &w,
+        };
+        assert_eq!(report_json(&out), serde_json::to_value(&report).unwrap());
         assert_eq!(
-            serde_json::to_string(&Report(&out)).unwrap(),
+            serde_json::to_string(&report).unwrap(),
             concat!(
                 r#"{"outcomes":[{"index":0,"pointer":"/0","provider":"guardduty","outcome":"mapped","events":2,"unmapped":["/x"]},"#,
-                r#"{"index":1,"pointer":"","line":2,"outcome":"skipped","reason":"not-a-finding","message":"a score"},"#,
-                r#"{"index":2,"pointer":"/2","outcome":"rejected","error":{"code":"missing-field","message":"no id","pointer":"/2/id","line":3}}],"#,
-                r#""warnings":[{"record":0,"code":"id-derived","message":"derived","pointer":"/0"}]}"#
+                r#"{"index":1,"pointer":"","line":2,"outcome":"skipped","reason":"unsupported-finding-type","message":"a network reachability finding"},"#,
+                r#"{"index":2,"pointer":"/2","outcome":"rejected","error":{"code":"missing-field","category":"mapping","message":"no id","pointer":"/2/id","line":3}}],"#,
+                r#""warnings":[{"record":0,"code":"dangling-ref","message":"no $id 7","pointer":"/0"}]}"#
             )
+        );
+    }
+
+    #[test]
+    fn limit_errors_name_the_limit() {
+        let e = TransformError {
+            code: ErrorCode::LimitExceeded,
+            category: ErrorCategory::Limit,
+            message: "limit `maxEvents` exceeded: more than 3 events".into(),
+            limit: Some("maxEvents".into()),
+            pointer: None,
+            line: None,
+            column: None,
+        };
+        assert_eq!(
+            error_json(&e),
+            serde_json::json!({
+                "code": "limit-exceeded", "category": "limit",
+                "message": "limit `maxEvents` exceeded: more than 3 events", "limit": "maxEvents"
+            })
         );
     }
 
@@ -320,8 +344,13 @@ mod tests {
         .unwrap();
         assert_eq!(o.original_content, Some(false));
         assert_eq!(o.now.as_deref(), Some("2026-11-22T10:00:00Z"));
-        assert_eq!(o.limits.unwrap().max_depth, Some(6));
-        assert_eq!(o.report_unmapped, None);
+        let limits = o.limits.unwrap();
+        assert_eq!(limits.max_depth, Some(6));
+        assert_eq!(
+            limits.max_records,
+            Some(core::Limits::default().max_records)
+        );
+        assert_eq!(o.report_unmapped, Some(false));
         let e = options_from_json(&serde_json::json!({"original_content": false})).unwrap_err();
         assert_eq!(e.code(), "invalid-options");
         assert!(options_from_json(&Value::Null).unwrap().limits.is_none());

@@ -12,9 +12,9 @@
 //! [`TransformError`] apart from [`HostError::Timeout`], [`HostError::OutOfMemory`], other
 //! traps and load failures.
 //!
-//! The [`json`] module renders outputs and errors in exactly the JSON shape the core
-//! serializes (`serde_json::to_value(output.report())`), so that the golden files compare
-//! across engines, and reads options in the core's camelCase JSON form.
+//! The [`json`] module converts outputs and errors into the core's types, which serialize
+//! exactly as the core does (`serde_json::to_value(output.report())`), so that the golden
+//! files compare across engines, and reads options with the core's serde.
 //!
 //! # Example
 //!
@@ -109,7 +109,6 @@ pub fn default_options() -> Options {
 }
 
 /// Why a call failed.
-#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub enum HostError {
     /// The component refused the payload as a whole (unknown provider, not JSON, over a
@@ -498,7 +497,9 @@ mod tests {
         assert_eq!(e.to_string(), "timeout: the call ran longer than 1s");
         let e = HostError::Transform(TransformError {
             code: wit::ErrorCode::InvalidJson,
+            category: wit::ErrorCategory::Input,
             message: "expected value".into(),
+            limit: None,
             pointer: None,
             line: Some(1),
             column: Some(2),

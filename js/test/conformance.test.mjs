@@ -21,8 +21,9 @@ import { REPO_ROOT, expectedEventLines, expectedReport, inputBytes, loadManifest
 const CASES = loadManifest();
 
 /** The engine's payload-level error in the report's shape. */
-function errorInfo({ code, message, pointer, line, column }) {
-  const out = { code, message };
+function errorInfo({ code, category, message, limit, pointer, line, column }) {
+  const out = { code, category, message };
+  if (limit !== undefined) out.limit = limit;
   if (pointer !== undefined) out.pointer = pointer;
   if (line !== undefined) out.line = line;
   if (column !== undefined) out.column = column;

@@ -5,6 +5,7 @@
 //! - `demo`: the main job, mapping the bundled examples through the component;
 //! - `test`: every test, lints included (what CI runs);
 //! - `bless`: rewrite the golden expectations and generated docs;
+//! - `codegen`: the contract's TypeScript types and docs table from the core (`--check`);
 //! - `wit`: print the built component's WIT (imports and exports);
 //! - `web`: build the browser demo and serve it on 127.0.0.1;
 //! - `bench`: the cross-engine benchmark (`--quick` in CI);
@@ -14,6 +15,7 @@
 
 mod bench;
 mod build;
+mod codegen;
 mod dist;
 mod setup;
 mod test;
@@ -33,6 +35,8 @@ commands:
   demo                   build the CLI and map the bundled examples through the component
   test [--no-browser]    run every test and lint (what CI runs)
   bless                  rewrite golden expectations, the manifest and generated docs
+  codegen [--check]      generate the contract's TypeScript types and docs/contract.md
+                         from the core, or fail if they are stale
   wit                    print the WIT world of the built component
   web [--no-serve]       build the browser demo (js-demo/dist) and serve it on 127.0.0.1
   bench [--quick]        benchmark native, wasmtime and Node side by side (target/bench)
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::all(),
         Some("test") => test::run(!flag("--no-browser")),
         Some("bless") => test::bless(),
+        Some("codegen") => codegen::run(flag("--check")),
         Some("wit") => build::wit(),
         Some("web") => web::run(!flag("--no-serve")),
         Some("bench") => bench::run(flag("--quick")),

@@ -6,6 +6,9 @@ use crate::{build, setup};
 /// What CI runs: lints, then every test in every engine.
 fn run_all(browser: bool) -> Result {
     setup::run(browser)?;
+    // The generated contract (TypeScript types, docs/contract.md) matches the core and the
+    // WIT: checked first, it needs no wasm build.
+    crate::codegen::run(true)?;
     build::all()?;
     crate::util::run(cargo().args(["fmt", "--all", "--", "--check"]))?;
     crate::util::run(cargo().args([
@@ -274,6 +277,7 @@ pub fn bless() -> Result {
         "--test",
         "golden",
     ]))?;
+    crate::codegen::run(false)?;
     eprintln!("blessed: review `git diff testdata docs` before committing");
     Ok(())
 }

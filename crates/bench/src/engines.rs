@@ -184,24 +184,10 @@ fn floor(
     Ok(result)
 }
 
-/// The run's options as WIT options (only what the runs use).
+/// The run's options as WIT options: the core's JSON form, read by the host's conversion
+/// (the core's serde), as every Rust host reads options.
 fn wit_options(run: &RunDef) -> Result<secmap_host::Options, String> {
-    let core = core_options(run)?;
-    let mut options = secmap_host::default_options();
-    if let Some(map) = run.options.as_object() {
-        for key in map.keys() {
-            if key != "originalContent" {
-                return Err(format!(
-                    "run {}: option {key} is not passed to wasmtime",
-                    run.id
-                ));
-            }
-        }
-        if map.contains_key("originalContent") {
-            options.original_content = Some(core.original_content);
-        }
-    }
-    Ok(options)
+    secmap_host::json::options_from_json(&run.options).map_err(|e| format!("run {}: {e}", run.id))
 }
 
 fn wasmtime_case(

@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::codes::codes;
 
 /// Why a payload (or one record of it) could not be mapped.
 ///
@@ -16,94 +19,105 @@ use serde::{Deserialize, Serialize};
 /// value. `line` and `column` (1-based) locate the error in the payload text: the exact
 /// spot for JSON syntax errors; the start of the record for a rejected record (whose
 /// `pointer` names the value); absent when the record came from a decoded message body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `limit` names the option (`maxEvents`, ...) of a `limit-exceeded` error.
+///
+/// It serializes as `{"code", "category", "message", "limit"?, "pointer"?, "line"?,
+/// "column"?}`: the category is written for hosts (so that none derives it from the code
+/// or the message) and ignored when read back, since the code determines it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Error {
     code: ErrorCode,
     message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    limit: Option<String>,
+    #[serde(default)]
     pointer: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     line: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     column: Option<u32>,
 }
 
-/// The kind of an [`Error`], stable across releases and hosts (WIT enum, JS `code`).
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorCode {
-    /// The provider name is not one of the known ids (the message lists them).
-    UnknownProvider,
-    /// The payload bytes are not valid UTF-8.
-    InvalidUtf8,
-    /// The payload (or one NDJSON line, or one string-encoded message body) is not JSON.
-    InvalidJson,
-    /// The payload holds no record at all.
-    EmptyPayload,
-    /// A configured limit was exceeded; the message names the limit and its value.
-    LimitExceeded,
-    /// A field the mapping needs is missing.
-    MissingField,
-    /// A field has the wrong type or an unusable value.
-    InvalidValue,
-    /// No provider recognises the record (with provider `auto`), or it is not a JSON object.
-    UnrecognizedRecord,
-    /// The options are inconsistent or malformed.
-    InvalidOptions,
-    /// A bug in secmap; please report it with the payload.
-    Internal,
+impl Serialize for Error {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("code", &self.code)?;
+        m.serialize_entry("category", &self.category())?;
+        m.serialize_entry("message", &self.message)?;
+        if let Some(limit) = &self.limit {
+            m.serialize_entry("limit", limit)?;
+        }
+        if let Some(pointer) = &self.pointer {
+            m.serialize_entry("pointer", pointer)?;
+        }
+        if let Some(line) = self.line {
+            m.serialize_entry("line", &line)?;
+        }
+        if let Some(column) = self.column {
+            m.serialize_entry("column", &column)?;
+        }
+        m.end()
+    }
 }
 
-/// Coarse classes of [`ErrorCode`]: whose fault it is.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Category {
-    /// The caller's input (payload, provider name or options) is bad.
-    Input,
-    /// The input is well-formed JSON but a record does not carry what the mapping needs.
-    Mapping,
-    /// secmap itself failed.
-    Internal,
+codes! {
+    /// The kind of an [`Error`], stable across releases and hosts (WIT enum, JS `code`).
+    pub enum ErrorCode {
+        /// The provider name is not one of the known ids (the message lists them).
+        UnknownProvider = "unknown-provider",
+        /// The payload bytes are not valid UTF-8.
+        InvalidUtf8 = "invalid-utf8",
+        /// The payload (or one NDJSON line, or one string-encoded message body) is not JSON.
+        InvalidJson = "invalid-json",
+        /// The payload holds no record at all.
+        EmptyPayload = "empty-payload",
+        /// A limit was exceeded; `limit` names the option, the message its value.
+        LimitExceeded = "limit-exceeded",
+        /// A field the mapping needs is missing.
+        MissingField = "missing-field",
+        /// A field has the wrong type or an unusable value.
+        InvalidValue = "invalid-value",
+        /// No provider recognises the record (with provider `auto`), or it is not a JSON object.
+        UnrecognizedRecord = "unrecognized-record",
+        /// The options are inconsistent or malformed.
+        InvalidOptions = "invalid-options",
+        /// A bug in secmap; please report it with the payload.
+        Internal = "internal",
+    }
+}
+
+codes! {
+    /// Coarse classes of [`ErrorCode`]: whose fault it is, and so what a host does about
+    /// it (retry after fixing its settings, answer 413, dead-letter the record, ...).
+    pub enum Category {
+        /// The call itself is wrong: an unknown provider or malformed options, which come
+        /// from the host's settings or its caller, not from the payload.
+        Usage = "usage",
+        /// The payload cannot be read: not UTF-8, not JSON, or empty.
+        Input = "input",
+        /// The payload exceeds a limit (`limit` names it).
+        Limit = "limit",
+        /// A record is well-formed JSON but does not carry what the mapping needs.
+        Mapping = "mapping",
+        /// secmap itself failed.
+        Internal = "internal",
+    }
 }
 
 impl ErrorCode {
-    /// The stable kebab-case name, as used in JSON, WIT and JS.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::UnknownProvider => "unknown-provider",
-            ErrorCode::InvalidUtf8 => "invalid-utf8",
-            ErrorCode::InvalidJson => "invalid-json",
-            ErrorCode::EmptyPayload => "empty-payload",
-            ErrorCode::LimitExceeded => "limit-exceeded",
-            ErrorCode::MissingField => "missing-field",
-            ErrorCode::InvalidValue => "invalid-value",
-            ErrorCode::UnrecognizedRecord => "unrecognized-record",
-            ErrorCode::InvalidOptions => "invalid-options",
-            ErrorCode::Internal => "internal",
-        }
-    }
-
     /// Whose fault an error of this kind is.
     pub fn category(self) -> Category {
         match self {
-            ErrorCode::UnknownProvider
-            | ErrorCode::InvalidUtf8
-            | ErrorCode::InvalidJson
-            | ErrorCode::EmptyPayload
-            | ErrorCode::LimitExceeded
-            | ErrorCode::InvalidOptions => Category::Input,
+            ErrorCode::UnknownProvider | ErrorCode::InvalidOptions => Category::Usage,
+            ErrorCode::InvalidUtf8 | ErrorCode::InvalidJson | ErrorCode::EmptyPayload => {
+                Category::Input
+            }
+            ErrorCode::LimitExceeded => Category::Limit,
             ErrorCode::MissingField | ErrorCode::InvalidValue | ErrorCode::UnrecognizedRecord => {
                 Category::Mapping
             }
             ErrorCode::Internal => Category::Internal,
         }
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -114,6 +128,7 @@ impl Error {
         Error {
             code,
             message: message.into(),
+            limit: None,
             pointer: None,
             line: None,
             column: None,
@@ -135,6 +150,28 @@ impl Error {
         self
     }
 
+    /// Sets (or clears) the location parts one by one, as a host reading an error back
+    /// from the WIT or JSON form has them.
+    #[must_use]
+    pub fn with_location(
+        mut self,
+        pointer: Option<String>,
+        line: Option<u32>,
+        column: Option<u32>,
+    ) -> Error {
+        self.pointer = pointer;
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    /// Names the exceeded limit (the option's camelCase name, e.g. `maxEvents`).
+    #[must_use]
+    pub fn with_limit(mut self, limit: impl Into<String>) -> Error {
+        self.limit = Some(limit.into());
+        self
+    }
+
     /// The kind of error.
     pub fn code(&self) -> ErrorCode {
         self.code
@@ -148,6 +185,12 @@ impl Error {
     /// The JSON pointer of the offending value, from the root of the payload.
     pub fn pointer(&self) -> Option<&str> {
         self.pointer.as_deref()
+    }
+
+    /// For `limit-exceeded`: the option whose limit was exceeded (`maxPayloadBytes`,
+    /// `maxRecords`, `maxDepth`, `maxEvents`); absent for a bound that is no option.
+    pub fn exceeded_limit(&self) -> Option<&str> {
+        self.limit.as_deref()
     }
 
     /// The 1-based line in the payload text.
@@ -176,6 +219,7 @@ impl Error {
             ErrorCode::LimitExceeded,
             format!("limit `{name}` exceeded: more than {limit} {unit}"),
         )
+        .with_limit(name)
     }
 }
 
@@ -218,7 +262,23 @@ mod tests {
         let e = Error::new(ErrorCode::UnknownProvider, "no such provider");
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
-            r#"{"code":"unknown-provider","message":"no such provider"}"#
+            r#"{"code":"unknown-provider","category":"usage","message":"no such provider"}"#
         );
+        let e = Error::limit("maxEvents", 3, "events").with_pointer("/0");
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            json,
+            r#"{"code":"limit-exceeded","category":"limit","message":"limit `maxEvents` exceeded: more than 3 events","limit":"maxEvents","pointer":"/0"}"#
+        );
+        // The category is derived, so reading it back ignores it.
+        assert_eq!(serde_json::from_str::<Error>(&json).unwrap(), e);
+    }
+
+    #[test]
+    fn every_code_has_a_category_and_kebab_case_names() {
+        for c in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+            assert!(Category::ALL.contains(&c.category()));
+        }
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde::ser::{SerializeMap, SerializeSeq};
 
+use crate::codes::codes;
 use crate::json;
 use serde::{Serialize, Serializer};
 
@@ -35,7 +36,6 @@ pub struct Event {
 }
 
 /// The value of one event field.
-#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// A string.
@@ -53,31 +53,21 @@ pub enum Value {
     Json(Arc<str>),
 }
 
-/// The `event.type` values secmap emits.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EventType {
-    /// One weakness in one component of one object.
-    VulnerabilityFinding,
-    /// Coverage: this object was scanned at this time.
-    VulnerabilityScan,
-    /// An alert or detection.
-    DetectionFinding,
-    /// The result of one compliance check (control) on one object.
-    ComplianceFinding,
+codes! {
+    /// The `event.type` values secmap emits.
+    pub enum EventType {
+        /// One weakness in one component of one object.
+        VulnerabilityFinding = "VULNERABILITY_FINDING",
+        /// Coverage: this object was scanned at this time.
+        VulnerabilityScan = "VULNERABILITY_SCAN",
+        /// An alert or detection.
+        DetectionFinding = "DETECTION_FINDING",
+        /// The result of one compliance check (control) on one object.
+        ComplianceFinding = "COMPLIANCE_FINDING",
+    }
 }
 
 impl EventType {
-    /// The `event.type` value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::VulnerabilityFinding => "VULNERABILITY_FINDING",
-            EventType::VulnerabilityScan => "VULNERABILITY_SCAN",
-            EventType::DetectionFinding => "DETECTION_FINDING",
-            EventType::ComplianceFinding => "COMPLIANCE_FINDING",
-        }
-    }
-
     /// The conventional `event.name` for this type.
     pub fn event_name(self) -> &'static str {
         match self {

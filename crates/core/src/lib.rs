@@ -58,6 +58,7 @@
 #![deny(missing_docs)]
 
 mod aws;
+mod codes;
 mod cve;
 mod cvss;
 mod cx;
@@ -77,6 +78,8 @@ mod run;
 mod severity;
 mod time;
 
+#[cfg(feature = "docs")]
+pub use codes::FieldDoc;
 #[cfg(feature = "docs")]
 pub use docs::mapping_table_markdown;
 pub use error::{Category, Error, ErrorCode};
@@ -172,5 +175,7 @@ mod tests {
         let e = transform("auto", b"[{},{}]", &o).unwrap_err();
         assert_eq!(e.code(), ErrorCode::LimitExceeded);
         assert!(e.message().contains("maxPayloadBytes"), "{e}");
+        assert_eq!(e.exceeded_limit(), Some("maxPayloadBytes"));
+        assert_eq!(e.category(), Category::Limit);
     }
 }

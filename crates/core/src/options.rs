@@ -2,81 +2,85 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codes::documented_fields;
 use crate::error::{Error, ErrorCode};
 use crate::time;
 
-/// How [`transform`](crate::transform) maps a payload.
-///
-/// Build with [`Options::new`] and the setters; every field has a safe default:
-/// - `original_content`: `true`, each finding event carries the vendor record as compact
-///   JSON in `event.original_content`;
-/// - `original_content_max_bytes`: `None`, no cap (when set, longer content is cut at a
-///   character boundary and a warning is raised);
-/// - `report_unmapped`: `false`, the source paths no mapping read are not collected
-///   (turn it on in previews and checks; it costs time on the hot path);
-/// - `skip_sample_findings`: `false`, provider sample findings are mapped and marked;
-/// - `now`: `None`, events carry no `timestamp` and Dynatrace uses the ingest time;
-/// - `limits`: see [`Limits`].
-///
-/// The same options serialize to JSON in camelCase (`{"originalContent": false}`), which is
-/// how the JS bindings and the golden test sidecars pass them.
-///
-/// # Example
-/// ```
-/// let options = secmap_core::Options::new()
-///     .original_content(false)
-///     .report_unmapped(true)
-///     .now("2026-11-22T10:00:00Z");
-/// assert_eq!(options.now.as_deref(), Some("2026-11-22T10:00:00Z"));
-/// ```
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-pub struct Options {
-    /// Put the vendor record into `event.original_content`.
-    pub original_content: bool,
-    /// Cap `event.original_content` at this many bytes.
-    pub original_content_max_bytes: Option<u32>,
-    /// Collect, per record, the source paths that no mapping read.
-    pub report_unmapped: bool,
-    /// Skip provider sample findings (GuardDuty `service.additionalInfo.sample`) instead of
-    /// mapping and marking them.
-    pub skip_sample_findings: bool,
-    /// The host's current time (RFC 3339). When set, every event gets `timestamp` = `now`.
-    pub now: Option<String>,
-    /// Resource limits; exceeding one is a typed error that names it.
-    pub limits: Limits,
+documented_fields! {
+    /// How [`transform`](crate::transform) maps a payload.
+    ///
+    /// Build with [`Options::new`] and the setters; every field has a safe default:
+    /// - `original_content`: `true`, each finding event carries the vendor record as compact
+    ///   JSON in `event.original_content`;
+    /// - `original_content_max_bytes`: `None`, no cap (when set, longer content is cut at a
+    ///   character boundary and a warning is raised);
+    /// - `report_unmapped`: `false`, the source paths no mapping read are not collected
+    ///   (turn it on in previews and checks; it costs time on the hot path);
+    /// - `skip_sample_findings`: `false`, provider sample findings are mapped and marked;
+    /// - `now`: `None`, events carry no `timestamp` and Dynatrace uses the ingest time;
+    /// - `limits`: see [`Limits`].
+    ///
+    /// The same options serialize to JSON in camelCase (`{"originalContent": false}`), which is
+    /// how the JS bindings and the golden test sidecars pass them.
+    ///
+    /// # Example
+    /// ```
+    /// let options = secmap_core::Options::new()
+    ///     .original_content(false)
+    ///     .report_unmapped(true)
+    ///     .now("2026-11-22T10:00:00Z");
+    /// assert_eq!(options.now.as_deref(), Some("2026-11-22T10:00:00Z"));
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Options {
+        /// Put the vendor record into `event.original_content`.
+        pub original_content: bool,
+        /// Cap `event.original_content` at this many bytes.
+        pub original_content_max_bytes: Option<u32>,
+        /// Collect, per record, the source paths that no mapping read.
+        pub report_unmapped: bool,
+        /// Skip provider sample findings (GuardDuty `service.additionalInfo.sample`) instead of
+        /// mapping and marking them.
+        pub skip_sample_findings: bool,
+        /// The host's current time (RFC 3339). When set, every event gets `timestamp` = `now`.
+        pub now: Option<String>,
+        /// Resource limits; exceeding one is a typed error that names it.
+        pub limits: Limits,
+    }
 }
 
 /// The smallest `maxStringBytes`: the longest timestamp secmap writes is 30 bytes, an
 /// event id 36.
 pub const MIN_STRING_BYTES: u32 = 64;
 
-/// Limits on what one call may consume. Exceeding a payload-level limit fails the call with
-/// [`ErrorCode::LimitExceeded`]; string lengths are capped with a warning instead.
-///
-/// Defaults:
-/// - `max_payload_bytes`: 64 MiB;
-/// - `max_records`: 100,000 records per call;
-/// - `max_depth`: 64 levels of JSON nesting;
-/// - `max_string_bytes`: 32 KiB for any one string copied into an event (not counting
-///   `event.original_content`, which has its own cap); at least 64, so that no timestamp
-///   or identifier secmap writes is ever cut;
-/// - `max_events`: 250,000 events per call.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-pub struct Limits {
-    /// Largest payload accepted, in bytes.
-    pub max_payload_bytes: u64,
-    /// Most records accepted in one payload.
-    pub max_records: u32,
-    /// Deepest JSON nesting accepted (arrays and objects).
-    pub max_depth: u32,
-    /// Longest string copied into an event, in bytes; longer ones are cut with a warning.
-    pub max_string_bytes: u32,
-    /// Most events one call may produce.
-    pub max_events: u32,
+documented_fields! {
+    /// Limits on what one call may consume. Exceeding a payload-level limit fails the call with
+    /// [`ErrorCode::LimitExceeded`]; string lengths are capped with a warning instead.
+    ///
+    /// Defaults:
+    /// - `max_payload_bytes`: 64 MiB;
+    /// - `max_records`: 100,000 records per call;
+    /// - `max_depth`: 64 levels of JSON nesting;
+    /// - `max_string_bytes`: 32 KiB for any one string copied into an event (not counting
+    ///   `event.original_content`, which has its own cap); at least 64, so that no timestamp
+    ///   or identifier secmap writes is ever cut;
+    /// - `max_events`: 250,000 events per call.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Limits {
+        /// Largest payload accepted, in bytes.
+        pub max_payload_bytes: u64,
+        /// Most records accepted in one payload.
+        pub max_records: u32,
+        /// Deepest JSON nesting accepted (arrays and objects).
+        pub max_depth: u32,
+        /// Longest string copied into an event, in bytes (at least 64); longer ones are cut
+        /// with a warning.
+        pub max_string_bytes: u32,
+        /// Most events one call may produce.
+        pub max_events: u32,
+    }
 }
 
 impl Default for Options {

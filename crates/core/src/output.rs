@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codes::codes;
 use crate::error::Error;
 use crate::event::Event;
 
@@ -10,7 +11,6 @@ use crate::event::Event;
 /// Every input record has exactly one entry in `outcomes`, in input order. The events of
 /// record `i` are contiguous in `events` and come after those of records `0..i`, so the
 /// `Mapped` counts locate them.
-#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Output {
     /// Dynatrace security events, ready to POST as a JSON array.
@@ -22,7 +22,6 @@ pub struct Output {
 }
 
 /// What happened to one input record.
-#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordOutcome {
@@ -47,7 +46,6 @@ pub struct RecordOutcome {
 }
 
 /// Mapped, skipped or rejected: every record ends in exactly one of these.
-#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "camelCase")]
 pub enum Outcome {
@@ -71,45 +69,28 @@ pub enum Outcome {
     },
 }
 
-/// Why a record was skipped.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SkipReason {
-    /// Not a finding at all (secure scores, compliance state, scan notifications).
-    NotAFinding,
-    /// The finding is resolved (healthy, deleted or archived).
-    Resolved,
-    /// The provider says the check does not apply (`NotApplicable`, exempt).
-    NotApplicable,
-    /// A record this provider sends that secmap does not map (yet).
-    UnsupportedRecordType,
-    /// A provider-generated sample finding, skipped by option.
-    SampleFinding,
-    /// A finding type the provider sends that secmap maps to no event type (a Security
-    /// Hub `Types[0]` outside the documented routing table, Inspector network reachability).
-    UnsupportedFindingType,
-    /// A finding on a kind of resource secmap has no object mapping for.
-    UnsupportedResourceType,
-}
-
-impl SkipReason {
-    /// The stable kebab-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SkipReason::NotAFinding => "not-a-finding",
-            SkipReason::Resolved => "resolved",
-            SkipReason::NotApplicable => "not-applicable",
-            SkipReason::UnsupportedRecordType => "unsupported-record-type",
-            SkipReason::SampleFinding => "sample-finding",
-            SkipReason::UnsupportedFindingType => "unsupported-finding-type",
-            SkipReason::UnsupportedResourceType => "unsupported-resource-type",
-        }
+codes! {
+    /// Why a record was skipped.
+    pub enum SkipReason {
+        /// Not a finding at all (secure scores, compliance state, scan notifications).
+        NotAFinding = "not-a-finding",
+        /// The finding is resolved (healthy, deleted or archived).
+        Resolved = "resolved",
+        /// The provider says the check does not apply (`NotApplicable`, exempt).
+        NotApplicable = "not-applicable",
+        /// A record this provider sends that secmap does not map (yet).
+        UnsupportedRecordType = "unsupported-record-type",
+        /// A provider-generated sample finding, skipped by option.
+        SampleFinding = "sample-finding",
+        /// A finding type the provider sends that secmap maps to no event type (a Security
+        /// Hub `Types[0]` outside the documented routing table, Inspector network reachability).
+        UnsupportedFindingType = "unsupported-finding-type",
+        /// A finding on a kind of resource secmap has no object mapping for.
+        UnsupportedResourceType = "unsupported-resource-type",
     }
 }
 
 /// Something that was mapped but deserves a look.
-#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {
@@ -123,79 +104,52 @@ pub struct Warning {
     pub pointer: String,
 }
 
-/// The kind of a [`Warning`].
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum WarningCode {
-    /// A severity or score outside the provider's documented range was clamped.
-    SeverityOutOfRange,
-    /// A severity label the provider's table does not know; mapped to the table's fallback
-    /// level (`NONE`, or `NOT_AVAILABLE` for Defender alerts).
-    SeverityUnknown,
-    /// No severity at all; mapped to the table's fallback level with score 0.
-    SeverityMissing,
-    /// A timestamp was not RFC 3339 and had to be converted.
-    TimestampNormalized,
-    /// A timestamp could not be read and was left out.
-    TimestampInvalid,
-    /// A number arrived as a string (or similar) and was converted.
-    ValueCoerced,
-    /// A string longer than `maxStringBytes` was cut.
-    StringTruncated,
-    /// `event.original_content` was cut at `originalContentMaxBytes`.
-    OriginalContentTruncated,
-    /// A record fanned out to more events than its `event.original_content` may be copied
-    /// into (1 MiB per record): the first events carry it, the others not.
-    OriginalContentShared,
-    /// A resource type without a known Dynatrace object type; the vendor's name was kept.
-    UnknownResourceType,
-    /// An image reference that is not a content digest (`algorithm:hex`) was kept as an id.
-    NotAContentDigest,
-    /// An identifier was missing and derived from other fields.
-    IdDerived,
-    /// A JSON.NET `$ref` names no `$id` in its record (Defender alert entities); the
-    /// reference was read as absent.
-    DanglingRef,
-    /// A record fanned out to more events than the fields they share (a Defender alert's
-    /// description, entities, extended properties) may be copied into (1 MiB per record):
-    /// the first events carry them, the others their finding identity, risk and object.
-    FieldsShared,
-    /// A vendor score outside the band of the vendor's label: the label's fixed score was
-    /// used instead (the label is authoritative).
-    ScoreOutsideBand,
-    /// A vulnerability without vulnerable packages: one event without `component.*`.
-    NoPackage,
-    /// An optional field the mapping reads was missing; its target fields are left out.
-    FieldMissing,
-    /// One finding of a record holding several (an EventBridge event's `detail.findings`)
-    /// was skipped while others were mapped; the message says why.
-    FindingSkipped,
-}
-
-impl WarningCode {
-    /// The stable kebab-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WarningCode::SeverityOutOfRange => "severity-out-of-range",
-            WarningCode::SeverityUnknown => "severity-unknown",
-            WarningCode::SeverityMissing => "severity-missing",
-            WarningCode::TimestampNormalized => "timestamp-normalized",
-            WarningCode::TimestampInvalid => "timestamp-invalid",
-            WarningCode::ValueCoerced => "value-coerced",
-            WarningCode::StringTruncated => "string-truncated",
-            WarningCode::OriginalContentTruncated => "original-content-truncated",
-            WarningCode::OriginalContentShared => "original-content-shared",
-            WarningCode::UnknownResourceType => "unknown-resource-type",
-            WarningCode::NotAContentDigest => "not-a-content-digest",
-            WarningCode::IdDerived => "id-derived",
-            WarningCode::DanglingRef => "dangling-ref",
-            WarningCode::FieldsShared => "fields-shared",
-            WarningCode::ScoreOutsideBand => "score-outside-band",
-            WarningCode::NoPackage => "no-package",
-            WarningCode::FieldMissing => "field-missing",
-            WarningCode::FindingSkipped => "finding-skipped",
-        }
+codes! {
+    /// The kind of a [`Warning`].
+    pub enum WarningCode {
+        /// A severity or score outside the provider's documented range was clamped.
+        SeverityOutOfRange = "severity-out-of-range",
+        /// A severity label the provider's table does not know; mapped to the table's fallback
+        /// level (`NONE`, or `NOT_AVAILABLE` for Defender alerts).
+        SeverityUnknown = "severity-unknown",
+        /// No severity at all; mapped to the table's fallback level with score 0.
+        SeverityMissing = "severity-missing",
+        /// A timestamp was not RFC 3339 and had to be converted.
+        TimestampNormalized = "timestamp-normalized",
+        /// A timestamp could not be read and was left out.
+        TimestampInvalid = "timestamp-invalid",
+        /// A number arrived as a string (or similar) and was converted.
+        ValueCoerced = "value-coerced",
+        /// A string longer than `maxStringBytes` was cut.
+        StringTruncated = "string-truncated",
+        /// `event.original_content` was cut at `originalContentMaxBytes`.
+        OriginalContentTruncated = "original-content-truncated",
+        /// A record fanned out to more events than its `event.original_content` may be copied
+        /// into (1 MiB per record): the first events carry it, the others not.
+        OriginalContentShared = "original-content-shared",
+        /// A resource type without a known Dynatrace object type; the vendor's name was kept.
+        UnknownResourceType = "unknown-resource-type",
+        /// An image reference that is not a content digest (`algorithm:hex`) was kept as an id.
+        NotAContentDigest = "not-a-content-digest",
+        /// An identifier was missing and derived from other fields.
+        IdDerived = "id-derived",
+        /// A JSON.NET `$ref` names no `$id` in its record (Defender alert entities); the
+        /// reference was read as absent.
+        DanglingRef = "dangling-ref",
+        /// A record fanned out to more events than the fields they share (a Defender alert's
+        /// description, entities, extended properties) may be copied into (1 MiB per record):
+        /// the first events carry them, the others their finding identity, risk and object.
+        FieldsShared = "fields-shared",
+        /// A vendor score outside the band of the vendor's label: the label's fixed score was
+        /// used instead (the label is authoritative).
+        ScoreOutsideBand = "score-outside-band",
+        /// A vulnerability without vulnerable packages: one event without `component.*`.
+        NoPackage = "no-package",
+        /// An optional field the mapping reads was missing; its target fields are left out.
+        FieldMissing = "field-missing",
+        /// One finding of a record holding several (an EventBridge event's `detail.findings`)
+        /// was skipped while others were mapped; the message says why.
+        FindingSkipped = "finding-skipped",
     }
 }
 
@@ -249,7 +203,6 @@ pub struct Report<'a> {
 }
 
 /// Record and event counts of one [`Output`].
-#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Counts {
     /// Records mapped.
@@ -289,29 +242,18 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(&r).unwrap(),
-            r#"{"outcome":"rejected","error":{"code":"missing-field","message":"missing field `id`","pointer":"/id"}}"#
+            r#"{"outcome":"rejected","error":{"code":"missing-field","category":"mapping","message":"missing field `id`","pointer":"/id"}}"#
         );
     }
 
     #[test]
     fn stable_names_match_serde() {
-        for r in [
-            SkipReason::NotAFinding,
-            SkipReason::Resolved,
-            SkipReason::NotApplicable,
-            SkipReason::UnsupportedRecordType,
-            SkipReason::SampleFinding,
-            SkipReason::UnsupportedFindingType,
-            SkipReason::UnsupportedResourceType,
-        ] {
+        for r in SkipReason::ALL {
             assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
         }
-        for w in [
-            WarningCode::NotAContentDigest,
-            WarningCode::DanglingRef,
-            WarningCode::FieldsShared,
-        ] {
+        for w in WarningCode::ALL {
             assert_eq!(serde_json::to_value(w).unwrap(), w.as_str());
         }
+        assert_eq!(WarningCode::ALL.len(), 18);
     }
 }

@@ -5,49 +5,26 @@
 //! `CRITICAL HIGH MEDIUM LOW NONE NOT_AVAILABLE`, `dt.security.risk.score` a number in
 //! 0.0–10.0 (Threat Observability concepts, "Severity and score normalization").
 
+use crate::codes::codes;
 use crate::json;
 use crate::output::WarningCode;
 
-/// A normalized risk level (`dt.security.risk.level`).
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Level {
-    /// 9.0–10.0
-    Critical,
-    /// 7.0–8.9
-    High,
-    /// 4.0–6.9
-    Medium,
-    /// 0.1–3.9
-    Low,
-    /// 0.0, unknown or informational
-    None,
-    /// The provider gave nothing to go by.
-    NotAvailable,
-}
-
-impl Level {
-    /// The `dt.security.risk.level` value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Critical => "CRITICAL",
-            Level::High => "HIGH",
-            Level::Medium => "MEDIUM",
-            Level::Low => "LOW",
-            Level::None => "NONE",
-            Level::NotAvailable => "NOT_AVAILABLE",
-        }
+codes! {
+    /// A normalized risk level (`dt.security.risk.level`).
+    pub enum Level {
+        /// 9.0–10.0
+        Critical = "CRITICAL",
+        /// 7.0–8.9
+        High = "HIGH",
+        /// 4.0–6.9
+        Medium = "MEDIUM",
+        /// 0.1–3.9
+        Low = "LOW",
+        /// 0.0, unknown or informational
+        None = "NONE",
+        /// The provider gave nothing to go by.
+        NotAvailable = "NOT_AVAILABLE",
     }
-
-    /// Every level, highest first.
-    pub const ALL: [Level; 6] = [
-        Level::Critical,
-        Level::High,
-        Level::Medium,
-        Level::Low,
-        Level::None,
-        Level::NotAvailable,
-    ];
 }
 
 /// One score band: scores at or above `min` (or strictly above, when not `inclusive`) and

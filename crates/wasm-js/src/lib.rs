@@ -24,9 +24,10 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 /// Maps `payload` (UTF-8 bytes) from `provider`. `options` is `undefined` or an object in
 /// the camelCase form of `secmap_core::Options`. Returns `{events, outcomes, warnings}` as
 /// JSON text, which the package hands to `JSON.parse`: one string across the boundary and
-/// V8's parser beat building every event field by field through wasm-bindgen. Throws a
-/// plain `{code, message, pointer?, line?, column?}` object, which the package turns into
-/// a `SecmapError`.
+/// V8's parser beat building every event field by field through wasm-bindgen. Throws the
+/// core's error as a plain `{code, category, message, limit?, pointer?, line?, column?}`
+/// object (the core's serde: no names copied here), which the package turns into a
+/// `SecmapError`.
 #[wasm_bindgen]
 pub fn transform(provider: &str, payload: &[u8], options: JsValue) -> Result<String, JsValue> {
     let options = options_from(options)?;

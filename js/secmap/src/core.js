@@ -7,9 +7,15 @@ import {
   mappingVersion as wasmMappingVersion,
 } from '../dist/secmap_wasm.js';
 
-/** An error of the whole payload (or of the options): `code` says which kind. */
+// The contract's codes and defaults, generated from the core (`cargo xtask codegen`).
+export * from './contract.js';
+
+/**
+ * An error of the whole payload (or of the options): `code` says which kind, `category`
+ * whose fault it is, `limit` which limit a `limit-exceeded` hit. All come from the core.
+ */
 export class SecmapError extends Error {
-  constructor({ code, message, pointer, line, column }) {
+  constructor({ code, category, message, limit, pointer, line, column }) {
     const where = [
       pointer !== undefined ? `at ${pointer}` : null,
       line !== undefined ? `line ${line} column ${column}` : null,
@@ -17,7 +23,9 @@ export class SecmapError extends Error {
     super(where.length ? `${code}: ${message} (${where.join(', ')})` : `${code}: ${message}`);
     this.name = 'SecmapError';
     this.code = code;
+    this.category = category;
     this.detail = message;
+    if (limit !== undefined) this.limit = limit;
     if (pointer !== undefined) this.pointer = pointer;
     if (line !== undefined) this.line = line;
     if (column !== undefined) this.column = column;
@@ -50,7 +58,7 @@ function rethrow(e) {
 
 /**
  * Maps a provider payload to Dynatrace security events.
- * @param {string} provider `defender-for-cloud`, `guardduty` or `auto`
+ * @param {string} provider a provider id (`PROVIDERS`) or `auto`
  * @param {string | Uint8Array | ArrayBuffer | ArrayBufferView | object} payload
  * @param {import('./index.js').Options} [options]
  * @returns {import('./index.js').Output}

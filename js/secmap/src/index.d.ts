@@ -3,72 +3,13 @@
  * The same types serve every entry (`node`, `workerd`, `browser`).
  */
 
-/** A provider id, or `auto` to detect each record's provider from its shape. */
-export type Provider = 'auto' | 'defender-for-cloud' | 'guardduty' | (string & {});
-
-/** Options of one `transform` call; every field is optional. */
-export interface Options {
-  /** Put the vendor record into `event.original_content` (default true). */
-  originalContent?: boolean;
-  /** Cut `event.original_content` at this many bytes, with a warning (default: no cap). */
-  originalContentMaxBytes?: number;
-  /** Report, per mapped record, the source paths no mapping read (default false). */
-  reportUnmapped?: boolean;
-  /** Skip provider sample findings instead of mapping and marking them (default false). */
-  skipSampleFindings?: boolean;
-  /** The host's current time (RFC 3339); when set, every event gets `timestamp`. */
-  now?: string;
-  /** Resource limits; exceeding one throws a `SecmapError` with code `limit-exceeded`. */
-  limits?: Limits;
-}
-
-export interface Limits {
-  /** Largest payload, in bytes (default 64 MiB). */
-  maxPayloadBytes?: number;
-  /** Most records in one payload (default 100,000). */
-  maxRecords?: number;
-  /** Deepest JSON nesting (default 64). */
-  maxDepth?: number;
-  /** Longest string copied from the payload into an event, in bytes (default 32 KiB, at least 64). */
-  maxStringBytes?: number;
-  /** Most events one call may produce (default 250,000). */
-  maxEvents?: number;
-}
+// The contract (codes, options with their defaults, errors) is generated from the core
+// by `cargo xtask codegen`: see contract.d.ts.
+import type { ErrorCategory, ErrorCode, ErrorInfo, Options, Provider, SkipReason, WarningCode } from './contract.js';
+export * from './contract.js';
 
 /** A Dynatrace security event: flat dotted keys (`"dt.security.risk.level"`). */
 export type SecurityEvent = Record<string, string | number | boolean | string[]>;
-
-export type ErrorCode =
-  | 'unknown-provider'
-  | 'invalid-utf8'
-  | 'invalid-json'
-  | 'empty-payload'
-  | 'limit-exceeded'
-  | 'missing-field'
-  | 'invalid-value'
-  | 'unrecognized-record'
-  | 'invalid-options'
-  | 'internal';
-
-/** Why a payload or a record could not be mapped, and where. */
-export interface ErrorInfo {
-  code: ErrorCode;
-  /** Lowercase words, without the location. */
-  message: string;
-  /** RFC 6901 JSON pointer of the offending value, from the payload root. */
-  pointer?: string;
-  /** 1-based line in the payload text (of the error, or of the rejected record). */
-  line?: number;
-  /** 1-based column. */
-  column?: number;
-}
-
-export type SkipReason =
-  | 'not-a-finding'
-  | 'resolved'
-  | 'not-applicable'
-  | 'unsupported-record-type'
-  | 'sample-finding';
 
 interface OutcomeBase {
   /** 0-based position of the record in the payload. */
@@ -88,20 +29,6 @@ export type RecordOutcome =
   | (OutcomeBase & { outcome: 'mapped'; events: number })
   | (OutcomeBase & { outcome: 'skipped'; reason: SkipReason; message: string })
   | (OutcomeBase & { outcome: 'rejected'; error: ErrorInfo });
-
-export type WarningCode =
-  | 'severity-out-of-range'
-  | 'severity-unknown'
-  | 'severity-missing'
-  | 'timestamp-normalized'
-  | 'timestamp-invalid'
-  | 'value-coerced'
-  | 'string-truncated'
-  | 'original-content-truncated'
-  | 'original-content-shared'
-  | 'unknown-resource-type'
-  | 'not-a-content-digest'
-  | 'id-derived';
 
 export interface Warning {
   /** Index of the record it concerns. */
@@ -162,8 +89,12 @@ export interface ProviderInfo {
 export class SecmapError extends Error {
   readonly name: 'SecmapError';
   readonly code: ErrorCode;
+  /** Whose fault it is (follows from `code`): what a host does about it. */
+  readonly category: ErrorCategory;
   /** The message without code and location. */
   readonly detail: string;
+  /** For `limit-exceeded`: the option whose limit was exceeded (`maxEvents`, ...). */
+  readonly limit?: string;
   readonly pointer?: string;
   readonly line?: number;
   readonly column?: number;

@@ -1,5 +1,6 @@
 // `secmap/settings`: `transform` options from environment variables or app settings,
 // shared by every host. A malformed value throws an Error that names the setting.
+import { DEFAULT_OPTIONS } from './contract.js';
 
 function setting(env, name) {
   const value = env[name];
@@ -24,13 +25,10 @@ export function intSetting(env, name) {
   return n;
 }
 
-const LIMITS = {
-  SECMAP_MAX_PAYLOAD_BYTES: 'maxPayloadBytes',
-  SECMAP_MAX_RECORDS: 'maxRecords',
-  SECMAP_MAX_DEPTH: 'maxDepth',
-  SECMAP_MAX_STRING_BYTES: 'maxStringBytes',
-  SECMAP_MAX_EVENTS: 'maxEvents',
-};
+/** `SECMAP_MAX_EVENTS` → `maxEvents`: one setting per limit the core has. */
+const LIMITS = Object.fromEntries(
+  Object.keys(DEFAULT_OPTIONS.limits).map((key) => [`SECMAP_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, key]),
+);
 
 /**
  * `transform` options from settings: SECMAP_ORIGINAL_CONTENT, SECMAP_ORIGINAL_CONTENT_MAX_BYTES,

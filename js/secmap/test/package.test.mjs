@@ -39,10 +39,12 @@ const guardduty = () => providers().find((p) => p.id === 'guardduty');
 
 describe('export surface', () => {
   it('secmap exports exactly its documented functions', () => {
-    assert.deepEqual(Object.keys(secmap).sort(), ['SecmapError', 'eventsToJson', 'mappingVersion', 'providers', 'transform']);
+    const contract = ['DEFAULT_OPTIONS', 'ERROR_CATEGORIES', 'ERROR_CODES', 'EVENT_TYPES', 'PROVIDERS', 'RISK_LEVELS', 'SKIP_REASONS', 'WARNING_CODES'];
+    assert.deepEqual(Object.keys(secmap).sort(), [...contract, 'SecmapError', 'eventsToJson', 'mappingVersion', 'providers', 'transform'].sort());
     for (const name of ['eventsToJson', 'mappingVersion', 'providers', 'transform']) {
       assert.equal(typeof secmap[name], 'function', name);
     }
+    for (const name of contract) assert.ok(Object.isFrozen(secmap[name]), name);
     assert.equal(typeof SecmapError, 'function');
     assert.ok(SecmapError.prototype instanceof Error);
   });
@@ -236,8 +238,9 @@ describe('SecmapError', () => {
   });
 
   it('unknown provider: code unknown-provider, listing the providers', () => {
-    const e = captured(() => transform('inspector', '{}'));
+    const e = captured(() => transform('macie', '{}'));
     assert.equal(e.code, 'unknown-provider');
+    assert.equal(e.category, 'usage');
     for (const id of ['auto', ...providers().map((p) => p.id)]) assert.ok(e.detail.includes(id), `${id} in ${e.detail}`);
     assert.equal(e.line, undefined);
   });
@@ -246,6 +249,21 @@ describe('SecmapError', () => {
     for (const options of [{ originalContent: 'yes' }, { now: 'yesterday' }, { limits: { maxDepth: -1 } }, 5]) {
       const e = captured(() => transform('auto', '{}', options));
       assert.equal(e.code, 'invalid-options', JSON.stringify(options));
+      assert.equal(e.category, 'usage');
+      assert.equal(e.limit, undefined);
+    }
+  });
+
+  it('limit-exceeded: category limit, and `limit` names the option', () => {
+    const gd = guardduty().examples[0].payload;
+    for (const [options, payload, limit] of [
+      [{ limits: { maxPayloadBytes: 10 } }, gd, 'maxPayloadBytes'],
+      [{ limits: { maxRecords: 1 } }, `[${gd},${gd}]`, 'maxRecords'],
+      [{ limits: { maxEvents: 1 } }, `[${gd},${gd}]`, 'maxEvents'],
+    ]) {
+      const e = captured(() => transform('guardduty', payload, options));
+      assert.deepEqual({ code: e?.code, category: e?.category, limit: e?.limit }, { code: 'limit-exceeded', category: 'limit', limit }, limit);
+      assert.ok(e.detail.includes(limit), e.detail);
     }
   });
 
@@ -261,14 +279,18 @@ describe('SecmapError', () => {
     const cases = loadManifest().filter((c) => c.name === 'cases/auto/invalid-json');
     assert.equal(cases.length, 1);
     const e = captured(() => transform(cases[0].provider, readFileSync(new URL(`../../../testdata/${cases[0].input}`, import.meta.url)), cases[0].options));
-    assert.deepEqual({ code: e.code, message: e.detail, line: e.line, column: e.column }, { code: 'invalid-json', message: 'key must be a string', line: 4, column: 44 });
+    assert.deepEqual(
+      { code: e.code, category: e.category, message: e.detail, line: e.line, column: e.column },
+      { code: 'invalid-json', category: 'input', message: 'key must be a string', line: 4, column: 44 },
+    );
   });
 });
 
 describe('providers, eventsToJson', () => {
-  it('providers() lists both providers with their examples', () => {
+  it('providers() lists every provider with its examples', () => {
     const list = providers();
-    assert.deepEqual(list.map((p) => p.id).sort(), ['defender-for-cloud', 'guardduty']);
+    assert.deepEqual(list.map((p) => p.id).sort(), ['defender-alerts', 'defender-for-cloud', 'guardduty', 'inspector', 'security-hub']);
+    assert.deepEqual(list.map((p) => p.id).sort(), [...secmap.PROVIDERS]);
     const byId = Object.fromEntries(list.map((p) => [p.id, p]));
     assert.equal(byId['defender-for-cloud'].name, 'Microsoft Defender for Cloud');
     assert.equal(byId['defender-for-cloud'].vendor, 'Microsoft');
@@ -287,6 +309,37 @@ describe('providers, eventsToJson', () => {
         assert.ok(out.events.every((e) => e['event.provider'] === p.name), `${p.id}/${ex.name} maps as ${p.name}`);
         assert.ok(out.events.every((e) => p.eventTypes.includes(e['event.type'])));
       }
+    }
+  });
+
+  it('every code and level the corpus produces is in the generated contract', () => {
+    const seen = new Set();
+    const expect = (list, value, what) => {
+      assert.ok(list.includes(value), `${what} ${value} is not in the contract`);
+      seen.add(value);
+    };
+    for (const c of loadManifest()) {
+      let out;
+      try {
+        out = transform(c.provider, readFileSync(new URL(`../../../testdata/${c.input}`, import.meta.url)), c.options);
+      } catch (e) {
+        expect(secmap.ERROR_CODES, e.code, 'error code');
+        expect(secmap.ERROR_CATEGORIES, e.category, 'category');
+        continue;
+      }
+      for (const o of out.outcomes) {
+        if (o.outcome === 'skipped') expect(secmap.SKIP_REASONS, o.reason, 'skip reason');
+        if (o.outcome === 'rejected') expect(secmap.ERROR_CATEGORIES, o.error.category, 'category');
+      }
+      for (const w of out.warnings) expect(secmap.WARNING_CODES, w.code, 'warning code');
+      for (const e of out.events) {
+        expect(secmap.EVENT_TYPES, e['event.type'], 'event type');
+        if (e['dt.security.risk.level'] !== undefined) expect(secmap.RISK_LEVELS, e['dt.security.risk.level'], 'risk level');
+      }
+    }
+    // The new providers' codes arrive under their own names.
+    for (const code of ['unsupported-finding-type', 'dangling-ref', 'score-outside-band', 'NOT_AVAILABLE', 'COMPLIANCE_FINDING']) {
+      assert.ok(seen.has(code), code);
     }
   });
 

@@ -31,7 +31,6 @@ static REGISTRY: &[&dyn Provider] = &[
 /// What a provider declares about itself: the same data drives the docs, the tests, the
 /// WIT `providers` function and the demo's example list.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct ProviderInfo {
     /// The id passed to [`transform`](crate::transform), e.g. `guardduty`.
     pub id: &'static str,
@@ -55,7 +54,6 @@ pub struct ProviderInfo {
 /// One row of a provider's mapping table.
 #[cfg(feature = "docs")]
 #[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
 pub struct FieldRule {
     /// The Dynatrace field.
     pub target: &'static str,
@@ -67,7 +65,6 @@ pub struct FieldRule {
 
 /// A bundled example payload.
 #[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
 pub struct Example {
     /// A short file-name-like id.
     pub name: &'static str,

@@ -113,7 +113,7 @@ test('a rejected record fails the invocation; a payload that fails as a whole to
     assert.match(e.message, /1 records rejected \(record 0 missing-field at \/detail\/type/);
     return true;
   });
-  await assert.rejects(call(createHandler({ env: { ...process.env, SECMAP_PROVIDER: 'inspector' } }), event(EKS)), (e) => {
+  await assert.rejects(call(createHandler({ env: { ...process.env, SECMAP_PROVIDER: 'macie' } }), event(EKS)), (e) => {
     assert.equal(e.name, 'SecmapError');
     assert.equal(e.code, 'unknown-provider');
     return true;

@@ -33,8 +33,9 @@ export function checkResolvedSettings(env) {
     }
   }
 }
-/** Whole-payload errors that a retry (after fixing the settings) can cure. */
-const RETRYABLE_CODES = new Set(['invalid-options', 'unknown-provider', 'internal']);
+/** Whole-payload error categories a retry (after fixing the settings) can cure: the
+ * provider and options come from the app settings; `internal` may be transient. */
+const RETRYABLE_CATEGORIES = new Set(['usage', 'internal']);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** One message as `transform` takes it inside the batch array, and as dead letters show it. */
@@ -121,10 +122,10 @@ export async function handleDefenderBatch(messages, context, { deadLetterOutput,
     } catch (e) {
       if (!(e instanceof SecmapError)) throw e;
       context.error(`secmap: the batch of ${batch.length} messages failed as a whole: ${e.message}`);
-      const reason = { code: e.code, message: e.detail };
-      for (const k of ['pointer', 'line', 'column']) if (e[k] !== undefined) reason[k] = e[k];
+      const reason = { code: e.code, category: e.category, message: e.detail };
+      for (const k of ['limit', 'pointer', 'line', 'column']) if (e[k] !== undefined) reason[k] = e[k];
       unprocessed(reason);
-      retryable = RETRYABLE_CODES.has(e.code);
+      retryable = RETRYABLE_CATEGORIES.has(e.category);
     }
   }
 

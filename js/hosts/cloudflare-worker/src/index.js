@@ -66,9 +66,13 @@ async function handle(request, env) {
     output = transform(provider, body, options);
   } catch (e) {
     if (!(e instanceof SecmapError)) throw e;
+    // The provider comes from the caller's query (400), the options from this Worker's
+    // settings (500).
     const status =
-      e.code === 'limit-exceeded' ? 413 : e.code === 'invalid-options' || e.code === 'internal' ? 500 : 400;
+      e.category === 'limit' ? 413 : e.code === 'invalid-options' || e.category === 'internal' ? 500 : 400;
     return errorResponse(status, e.code, e.detail, {}, {
+      category: e.category,
+      limit: e.limit,
       pointer: e.pointer,
       line: e.line,
       column: e.column,

@@ -19,8 +19,8 @@ export default {
       });
     } catch (e) {
       if (!(e instanceof SecmapError)) throw e;
-      const { code, detail: message, pointer, line, column } = e;
-      return Response.json({ error: { code, message, pointer, line, column } });
+      const { code, category, detail: message, limit, pointer, line, column } = e;
+      return Response.json({ error: { code, category, message, limit, pointer, line, column } });
     }
   },
 };

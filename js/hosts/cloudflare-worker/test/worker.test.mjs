@@ -110,7 +110,7 @@ test('invalid JSON is 400 with the code, line and column', async () => {
 });
 
 test('an unknown provider is 400 unknown-provider', async () => {
-  const r = await post(load('cases/guardduty/eks-multi-container.json'), { provider: 'inspector' });
+  const r = await post(load('cases/guardduty/eks-multi-container.json'), { provider: 'macie' });
   assert.equal(r.status, 400);
   assert.equal(r.json.error.code, 'unknown-provider');
   assert.match(r.json.error.message, /guardduty/);
