@@ -48,6 +48,50 @@ function rethrow(e) {
   throw e;
 }
 
+const decoder = new TextDecoder();
+
+/**
+ * The output of one call, from the buffer the core returns (`BODY REPORT BODY_LEN EVENTS`,
+ * see crates/wasm-js): `bodyBytes` is a view of the body as the core wrote it; `body`,
+ * `events`, `outcomes` and `warnings` are decoded or parsed on first read only, so a host
+ * that sends `bodyBytes` never pays for objects it does not look at.
+ */
+function output(buf) {
+  const n = buf.length;
+  const tail = new DataView(buf.buffer, buf.byteOffset + n - 8, 8);
+  const bodyLength = tail.getUint32(0, true);
+  const eventCount = tail.getUint32(4, true);
+  const bodyBytes = buf.subarray(0, bodyLength);
+  let body;
+  let events;
+  let report;
+  const bodyText = () => {
+    body ??= decoder.decode(bodyBytes);
+    return body;
+  };
+  const readReport = () => {
+    report ??= JSON.parse(decoder.decode(buf.subarray(bodyLength, n - 8)));
+    return report;
+  };
+  return {
+    get events() {
+      events ??= JSON.parse(bodyText());
+      return events;
+    },
+    get outcomes() {
+      return readReport().outcomes;
+    },
+    get warnings() {
+      return readReport().warnings;
+    },
+    get body() {
+      return bodyText();
+    },
+    bodyBytes,
+    eventCount,
+  };
+}
+
 /**
  * Maps a provider payload to Dynatrace security events.
  * @param {string} provider `defender-for-cloud`, `guardduty` or `auto`
@@ -56,12 +100,13 @@ function rethrow(e) {
  * @returns {import('./index.js').Output}
  */
 export function transform(provider, payload, options) {
+  let buf;
   try {
-    // The core hands the output over as JSON text (see crates/wasm-js).
-    return JSON.parse(wasmTransform(provider, toBytes(payload), options));
+    buf = wasmTransform(provider, toBytes(payload), options);
   } catch (e) {
     return rethrow(e);
   }
+  return output(buf);
 }
 
 /** The providers and their bundled examples. */
