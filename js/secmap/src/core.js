@@ -41,6 +41,21 @@ function toBytes(payload) {
   throw new TypeError('payload must be a string, bytes, or a parsed JSON object or array');
 }
 
+/** The options as JSON text for the core (`undefined`: the defaults). */
+function optionsJson(options) {
+  if (options === undefined || options === null) return undefined;
+  let text;
+  try {
+    text = JSON.stringify(options);
+  } catch (e) {
+    text = undefined; // BigInt, cycles: not options
+  }
+  if (text === undefined) {
+    throw new SecmapError({ code: 'invalid-options', message: 'options must be a plain object' });
+  }
+  return text;
+}
+
 function rethrow(e) {
   if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.message === 'string') {
     throw new SecmapError(e);
@@ -104,7 +119,7 @@ function output(buf) {
 export function transform(provider, payload, options) {
   let buf;
   try {
-    buf = wasmTransform(provider, toBytes(payload), options);
+    buf = wasmTransform(provider, toBytes(payload), optionsJson(options));
   } catch (e) {
     return rethrow(e);
   }
