@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// The Node half of `cargo xtask bench`: the npm package `secmap` (wasm-bindgen) and the
-// component transpiled by jco, on the same input files as the Rust engines
+// The Node half of `cargo xtask bench`: the npm package `secmap` (wasm-bindgen), the
+// component transpiled by jco, and a hand-written JavaScript mapper (./handwritten, what a
+// team would write instead of using secmap), on the same input files as the Rust engines
 // (target/bench/inputs, written by `secmap-bench inputs`), with the same method and the same
-// result shape (see docs/performance.md and crates/bench/src/measure.rs).
+// result shape (see docs/performance.md and crates/bench/src/measure.rs). Runs marked
+// `"input": "parsed"` hand every engine the files' `JSON.parse` instead of their bytes (AWS
+// Lambda's event); parsing them is not timed.
 //
 //   node js/bench/bench.mjs --inputs target/bench/inputs --jco target/jco --out target/bench/node.json [--quick]
 //
@@ -16,7 +19,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SELF = fileURLToPath(import.meta.url);
 const NPM_DIST = fileURLToPath(new URL('../secmap/dist/', import.meta.url));
-const ENGINES = ['node-npm', 'node-jco'];
+const ENGINES = ['node-npm', 'node-jco', 'node-handwritten'];
+/** Engines with a start-up measurement (the hand-written mapper has no wasm to load). */
+const WASM_ENGINES = ['node-npm', 'node-jco'];
+/** Providers the hand-written mapper implements. */
+const HANDWRITTEN_PROVIDERS = ['guardduty', 'defender-for-cloud'];
 
 function parseArgs(argv) {
   const args = { quick: false };
@@ -109,25 +116,46 @@ function timeCase(engine, run, set, plan, call) {
 
 // --- the engines -----------------------------------------------------------------------
 
-/** `transform` of an engine: bytes in, the request body out; returns the event count. */
+const encoder = new TextEncoder();
+
+/**
+ * `transform` of an engine: the payload in (bytes, or the parsed value), the request body
+ * out, as the host would hand it to `fetch`; returns the event count.
+ */
 async function engineCall(engine, args) {
   if (engine === 'node-npm') {
-    const { transform, eventsToJson } = await import('secmap');
-    return (provider, bytes, options) => {
-      const out = transform(provider, bytes, options);
-      sink += eventsToJson(out.events).length;
-      return out.events.length;
+    const { transform } = await import('secmap');
+    return (provider, payload, options) => {
+      // The body as the core wrote it, as bytes: nothing parsed or serialized again.
+      const out = transform(provider, payload, options);
+      sink += out.bodyBytes.length;
+      return out.eventCount;
     };
   }
   if (engine === 'node-jco') {
     const { mapper } = await import(pathToFileURL(join(args.jco, 'secmap.js')).href);
-    return (provider, bytes, options) => {
+    return (provider, payload, options) => {
+      // The component takes bytes: a parsed payload is serialized first, as a host must.
+      const bytes = payload instanceof Uint8Array ? payload : encoder.encode(JSON.stringify(payload));
       const out = mapper.transform(provider, bytes, options);
       sink += `[${out.events.join(',')}]`.length;
       return out.events.length;
     };
   }
+  if (engine === 'node-handwritten') {
+    const { transform } = await import('./handwritten/index.js');
+    return (provider, payload, options) => {
+      const out = transform(provider, payload, options);
+      sink += out.body.length;
+      return out.events;
+    };
+  }
   throw new Error(`unknown engine ${engine}`);
+}
+
+/** Whether `engine` can run `run` (the hand-written mapper has no `auto`). */
+function supports(engine, set) {
+  return engine !== 'node-handwritten' || HANDWRITTEN_PROVIDERS.includes(set.provider);
 }
 
 /** The npm package's wasm memory: wasm-bindgen's initSync returns the live instance's exports. */
@@ -145,7 +173,7 @@ async function runCase(args) {
   const payloads = set.files.map((f) => {
     const bytes = new Uint8Array(readFileSync(join(args.inputs, f.path)));
     if (bytes.length !== f.bytes) throw new Error(`${f.path}: ${bytes.length} bytes, manifest says ${f.bytes}`);
-    return bytes;
+    return run.input === 'parsed' ? JSON.parse(new TextDecoder().decode(bytes)) : bytes;
   });
   const rssBefore = process.memoryUsage().rss;
   const call = await engineCall(engine, args);
@@ -255,9 +283,10 @@ async function main() {
   }
   const manifest = JSON.parse(readFileSync(join(args.inputs, 'manifest.json'), 'utf8'));
   const out = { node: process.version, results: [], startup: [] };
-  for (const engine of ENGINES) out.startup.push(startup(args, engine));
+  for (const engine of WASM_ENGINES) out.startup.push(startup(args, engine));
   for (const run of manifest.runs) {
-    for (const engine of ENGINES) {
+    const set = manifest.sets.find((s) => s.id === run.inputs);
+    for (const engine of ENGINES.filter((e) => supports(e, set))) {
       const r = child(args, '--case', `${engine}:${run.id}`);
       const f = (x, d) => x.toFixed(d).padStart(10);
       console.error(

@@ -44,10 +44,10 @@ pub fn js() -> Result {
         "--target",
         secmap_build::WASM_TARGET,
         "--profile",
-        "wasm",
+        "wasm-js",
     ]))?;
     let input = target_dir().join(format!(
-        "{}/wasm/secmap_wasm.wasm",
+        "{}/wasm-js/secmap_wasm.wasm",
         secmap_build::WASM_TARGET
     ));
     let out = root().join(JS_DIST);
@@ -68,8 +68,8 @@ pub fn js() -> Result {
     if !wasm_opt.exists() {
         return Err("js/node_modules/.bin/wasm-opt is missing: run `cargo xtask setup`".into());
     }
-    // The features rustc enabled (SIMD from .cargo/config.toml); `-Os` like the `wasm`
-    // profile, since `-Oz` trades speed for a few bytes.
+    // The features rustc enabled (SIMD from .cargo/config.toml); `-Os`, since `-Oz` trades
+    // speed for a few bytes (the Rust side is built for speed: profile `wasm-js`).
     run(std::process::Command::new(&wasm_opt)
         .args(["-Os", "--strip-debug", "--strip-producers"])
         .args([

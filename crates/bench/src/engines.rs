@@ -7,7 +7,9 @@
 //!   mapping that reads the whole payload must do);
 //! - `wasmtime`: `secmap_host::Mapper::transform` (a fresh store and instance per call, as
 //!   the CLI runs it: pre-instantiated, memory limiter, epoch deadline), then joining the
-//!   event strings into the body.
+//!   event strings into the body;
+//! - `wasmtime-reuse`: the same through `Mapper::batch(REUSE)` (`secmap map --reuse`): one
+//!   instance for up to [`REUSE`] calls, a fresh one after any error.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -23,7 +25,10 @@ use crate::inputs::{InputSet, Manifest, RunDef, load_set};
 use crate::measure::{CaseResult, Plan, Summary, proc_status, time_case};
 
 /// The engines measured here, in report order.
-pub const ENGINES: [&str; 3] = ["native", "floor", "wasmtime"];
+pub const ENGINES: [&str; 4] = ["native", "floor", "wasmtime", "wasmtime-reuse"];
+
+/// Calls per instance of the `wasmtime-reuse` engine.
+pub const REUSE: u32 = 100;
 
 /// The file `run` writes: Rust cases and wasmtime start-up numbers.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -88,7 +93,8 @@ pub fn run_all(inputs: &Path, component: &Path, out: &Path, quick: bool) -> Resu
     all.startup
         .push(serde_json::from_str(&text).map_err(|e| format!("wasmtime-startup: {e}"))?);
     let mut floors_done = Vec::new();
-    for run in &manifest.runs {
+    // Runs with the payload already parsed exist only in JavaScript hosts.
+    for run in manifest.runs.iter().filter(|r| !r.parsed()) {
         for engine in ENGINES {
             // The floor ignores options: once per input set.
             if engine == "floor" {
@@ -137,6 +143,7 @@ pub fn case(
         "native" => native(run, set, &payloads, plan)?,
         "floor" => floor(run, set, &payloads, plan)?,
         "wasmtime" => wasmtime_case(run, set, &payloads, component, plan)?,
+        "wasmtime-reuse" => wasmtime_reuse_case(run, set, &payloads, component, plan)?,
         other => return Err(format!("unknown engine {other:?}")),
     };
     result.memory.rss_before_bytes = rss_before;
@@ -216,6 +223,32 @@ fn wasmtime_case(
         peak = peak.max(probe.transform_peak(&set.provider, payload, &options)?);
     }
     result.memory.wasm_memory_bytes = Some(peak as u64);
+    Ok(result)
+}
+
+fn wasmtime_reuse_case(
+    run: &RunDef,
+    set: &InputSet,
+    payloads: &[Vec<u8>],
+    component: &Path,
+    plan: Plan,
+) -> Result<CaseResult, String> {
+    let bytes = std::fs::read(component).map_err(|e| format!("{}: {e}", component.display()))?;
+    let mapper = Mapper::from_component(&bytes, Limits::default()).map_err(|e| e.to_string())?;
+    let options = wit_options(run)?;
+    let mut batch = mapper.batch(REUSE);
+    let mut result = time_case("wasmtime-reuse", &run.id, set, plan, |i| {
+        let out = batch
+            .transform(&set.provider, &payloads[i], &options)
+            .map_err(|e| e.to_string())?;
+        let body = black_box(format!("[{}]", out.events.join(",")));
+        drop(body);
+        Ok(Some(out.events.len() as u64))
+    })?;
+    result.notes.push(format!(
+        "Mapper::batch({REUSE}): one instance for up to {REUSE} calls ({} instances in all)",
+        batch.instances()
+    ));
     Ok(result)
 }
 

@@ -72,6 +72,18 @@ pub struct RunDef {
     pub inputs: String,
     pub description: String,
     pub options: serde_json::Value,
+    /// `parsed`: the host hands over the payload already parsed (AWS Lambda's event, Azure
+    /// Functions' Event Hubs messages), so only the Node engines run it, each given the
+    /// files' `JSON.parse` (untimed); `None`: bytes in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+}
+
+impl RunDef {
+    /// Whether the payload comes in already parsed (a JavaScript host's case only).
+    pub fn parsed(&self) -> bool {
+        self.input.as_deref() == Some("parsed")
+    }
 }
 
 impl Manifest {
@@ -253,6 +265,7 @@ pub fn generate(testdata: &Path, out: &Path) -> Result<Manifest, String> {
             inputs: "guardduty-single".into(),
             description: "GuardDuty single findings, event.original_content off".into(),
             options: serde_json::json!({ "originalContent": false }),
+            input: None,
         },
         RunDef {
             id: "guardduty-single-oc-on".into(),
@@ -260,18 +273,35 @@ pub fn generate(testdata: &Path, out: &Path) -> Result<Manifest, String> {
             description: "GuardDuty single findings, event.original_content on (the default)"
                 .into(),
             options: serde_json::json!({ "originalContent": true }),
+            input: None,
+        },
+        RunDef {
+            id: "guardduty-parsed-oc-off".into(),
+            inputs: "guardduty-single".into(),
+            description: "GuardDuty single findings handed over already parsed (AWS Lambda's event), event.original_content off; Node engines only".into(),
+            options: serde_json::json!({ "originalContent": false }),
+            input: Some("parsed".into()),
+        },
+        RunDef {
+            id: "guardduty-parsed-oc-on".into(),
+            inputs: "guardduty-single".into(),
+            description: "GuardDuty single findings handed over already parsed (AWS Lambda's event), event.original_content on; Node engines only".into(),
+            options: serde_json::json!({ "originalContent": true }),
+            input: Some("parsed".into()),
         },
         RunDef {
             id: "defender-batch".into(),
             inputs: "defender-batch".into(),
             description: "Defender Event Hubs batches of 100, default options".into(),
             options: serde_json::json!({}),
+            input: None,
         },
         RunDef {
             id: "mixed-10mb".into(),
             inputs: "mixed-10mb".into(),
             description: "the 10 MB mixed batch, provider auto, default options".into(),
             options: serde_json::json!({}),
+            input: None,
         },
     ];
     let manifest = Manifest {

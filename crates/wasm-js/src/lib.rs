@@ -21,51 +21,69 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// Maps `payload` (UTF-8 bytes) from `provider`. `options` is `undefined` or an object in
-/// the camelCase form of `secmap_core::Options`. Returns `{events, outcomes, warnings}` as
-/// JSON text, which the package hands to `JSON.parse`: one string across the boundary and
-/// V8's parser beat building every event field by field through wasm-bindgen. Throws the
-/// core's error as a plain `{code, category, message, limit?, pointer?, line?, column?}`
+/// Maps `payload` (UTF-8 bytes) from `provider`. `options` is `undefined` or the JSON text
+/// of an object in the camelCase form of `secmap_core::Options` (the package stringifies
+/// it: V8's `JSON.stringify` and serde_json beat walking the object through
+/// serde-wasm-bindgen by ~1.5 µs a call). Returns the whole output as one byte buffer (see
+/// [`output_bytes`]), which the package splits without copying: the request body goes to
+/// the host exactly as the core wrote it, and only what the host reads is decoded or
+/// parsed. One buffer is one copy out of linear memory; a string would add a UTF-8 decode,
+/// and objects built through wasm-bindgen cost more than V8's `JSON.parse`. Throws a plain
+/// `{code, category, message, limit?, pointer?, line?, column?}`
 /// object (the core's serde: no names copied here), which the package turns into a
 /// `SecmapError`.
 #[wasm_bindgen]
-pub fn transform(provider: &str, payload: &[u8], options: JsValue) -> Result<String, JsValue> {
+pub fn transform(
+    provider: &str,
+    payload: &[u8],
+    options: Option<String>,
+) -> Result<Vec<u8>, JsValue> {
     let options = options_from(options)?;
     let out = core::transform(provider, payload, &options)
         .map_err(|e| to_js(&e).unwrap_or_else(|e| e))?;
-    output_json(&out).map_err(|e| JsValue::from_str(&e.to_string()))
+    output_bytes(&out).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
-/// `{"events":[...],"outcomes":[...],"warnings":[...]}`, the events exactly as the core
-/// wrote them.
-fn output_json(out: &core::Output) -> serde_json::Result<String> {
+/// `BODY REPORT BODY_LEN EVENTS`: the request body (`[` + the events joined by `,` +
+/// `]`, byte for byte [`core::Output::events_json`]), then `{"outcomes":[...],
+/// "warnings":[...]}`, then the body's length in bytes and the event count, each a
+/// little-endian `u32` (payloads are capped far below 4 GiB). The package reads the two
+/// numbers from the end (`js/secmap/src/core.js`).
+fn output_bytes(out: &core::Output) -> serde_json::Result<Vec<u8>> {
     let events: usize = out.events.iter().map(|e| e.json_len_hint()).sum();
-    let mut json = String::with_capacity(64 + events + out.outcomes.len() * 96);
-    json.push_str("{\"events\":[");
+    let mut body = String::with_capacity(2 + events + out.events.len());
+    body.push('[');
     for (i, event) in out.events.iter().enumerate() {
         if i > 0 {
-            json.push(',');
+            body.push(',');
         }
-        event.write_json(&mut json);
+        event.write_json(&mut body);
     }
-    json.push_str("],\"outcomes\":");
-    json.push_str(&serde_json::to_string(&out.outcomes)?);
-    json.push_str(",\"warnings\":");
-    json.push_str(&serde_json::to_string(&out.warnings)?);
-    json.push('}');
-    Ok(json)
+    body.push(']');
+    let body_len = u32::try_from(body.len()).map_err(serde::ser::Error::custom)?;
+    let count = u32::try_from(out.events.len()).map_err(serde::ser::Error::custom)?;
+    let mut bytes = body.into_bytes();
+    bytes.reserve(32 + out.outcomes.len() * 96 + 8);
+    bytes.extend_from_slice(b"{\"outcomes\":");
+    serde_json::to_writer(&mut bytes, &out.outcomes)?;
+    bytes.extend_from_slice(b",\"warnings\":");
+    serde_json::to_writer(&mut bytes, &out.warnings)?;
+    bytes.push(b'}');
+    bytes.extend_from_slice(&body_len.to_le_bytes());
+    bytes.extend_from_slice(&count.to_le_bytes());
+    Ok(bytes)
 }
 
-/// Options from JS. Through a JSON value, so that the core's `deny_unknown_fields`
-/// catches misspelled keys (serde-wasm-bindgen only looks up the declared ones).
-fn options_from(options: JsValue) -> Result<Options, JsValue> {
-    if options.is_undefined() || options.is_null() {
+/// Options from their JSON text. Through a JSON value, so that the core's
+/// `deny_unknown_fields` catches misspelled keys and messages carry no text positions.
+fn options_from(options: Option<String>) -> Result<Options, JsValue> {
+    let Some(text) = options else {
         return Ok(Options::default());
-    }
+    };
     let invalid = |message: String| {
         to_js(&core::Error::new(core::ErrorCode::InvalidOptions, message)).unwrap_or_else(|e| e)
     };
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(options)
+    let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| invalid(format!("options must be a plain object: {e}")))?;
     serde_json::from_value(value).map_err(|e| invalid(format!("invalid options: {e}")))
 }

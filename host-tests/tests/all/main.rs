@@ -3,6 +3,7 @@
 //!
 //! One test binary, so that the component is compiled once ([`mapper`]).
 
+mod batch;
 mod cli;
 mod forward;
 mod golden;

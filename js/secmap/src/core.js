@@ -49,11 +49,72 @@ function toBytes(payload) {
   throw new TypeError('payload must be a string, bytes, or a parsed JSON object or array');
 }
 
+/** The options as JSON text for the core (`undefined`: the defaults). */
+function optionsJson(options) {
+  if (options === undefined || options === null) return undefined;
+  let text;
+  try {
+    text = JSON.stringify(options);
+  } catch (e) {
+    text = undefined; // BigInt, cycles: not options
+  }
+  if (text === undefined) {
+    throw new SecmapError({ code: 'invalid-options', message: 'options must be a plain object' });
+  }
+  return text;
+}
+
 function rethrow(e) {
   if (e && typeof e === 'object' && typeof e.code === 'string' && typeof e.message === 'string') {
     throw new SecmapError(e);
   }
   throw e;
+}
+
+const decoder = new TextDecoder();
+
+/** A little-endian u32 at `i` (no DataView: one less object per call). */
+const u32le = (b, i) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+
+/**
+ * The output of one call, from the buffer the core returns (`BODY REPORT BODY_LEN EVENTS`,
+ * see crates/wasm-js): `bodyBytes` is a view of the body as the core wrote it; `body`,
+ * `events`, `outcomes` and `warnings` are decoded or parsed on first read only, so a host
+ * that sends `bodyBytes` never pays for objects it does not look at.
+ */
+function output(buf) {
+  const n = buf.length;
+  const bodyLength = u32le(buf, n - 8);
+  const eventCount = u32le(buf, n - 4);
+  const bodyBytes = buf.subarray(0, bodyLength);
+  let body;
+  let events;
+  let report;
+  const bodyText = () => {
+    body ??= decoder.decode(bodyBytes);
+    return body;
+  };
+  const readReport = () => {
+    report ??= JSON.parse(decoder.decode(buf.subarray(bodyLength, n - 8)));
+    return report;
+  };
+  return {
+    get events() {
+      events ??= JSON.parse(bodyText());
+      return events;
+    },
+    get outcomes() {
+      return readReport().outcomes;
+    },
+    get warnings() {
+      return readReport().warnings;
+    },
+    get body() {
+      return bodyText();
+    },
+    bodyBytes,
+    eventCount,
+  };
 }
 
 /**
@@ -64,12 +125,13 @@ function rethrow(e) {
  * @returns {import('./index.js').Output}
  */
 export function transform(provider, payload, options) {
+  let buf;
   try {
-    // The core hands the output over as JSON text (see crates/wasm-js).
-    return JSON.parse(wasmTransform(provider, toBytes(payload), options));
+    buf = wasmTransform(provider, toBytes(payload), optionsJson(options));
   } catch (e) {
     return rethrow(e);
   }
+  return output(buf);
 }
 
 /** The providers and their bundled examples. */

@@ -39,12 +39,33 @@ export interface Warning {
   pointer: string;
 }
 
+/**
+ * What `transform` returns. The core writes the request body once; `bodyBytes` is that
+ * body as it wrote it, and everything else is decoded or parsed on first read only, so a
+ * host that sends `bodyBytes` never builds event objects it does not look at.
+ */
 export interface Output {
-  /** The events, in record order; `eventsToJson(events)` is the body to POST. */
-  events: SecurityEvent[];
-  /** One outcome per input record, in input order. */
-  outcomes: RecordOutcome[];
-  warnings: Warning[];
+  /**
+   * The ingest request body as the core wrote it: UTF-8 bytes of `[` + the events joined by
+   * `,` + `]`. Pass it to `fetch` as is (`body: out.bodyBytes`, `Content-Type:
+   * application/json; charset=utf-8`); no parsing or serializing on the way. Its own
+   * buffer: later calls do not change it.
+   */
+  readonly bodyBytes: Uint8Array;
+  /** The same body as a string (decoded from `bodyBytes` on first read). */
+  readonly body: string;
+  /** How many events the body holds (read without parsing it). */
+  readonly eventCount: number;
+  /**
+   * The events, in record order, parsed from `body` on first read (then the same array
+   * every time). Changing them does not change `body`/`bodyBytes`; `eventsToJson(events)`
+   * serializes them again, byte-identical to `body` when unchanged.
+   */
+  readonly events: SecurityEvent[];
+  /** One outcome per input record, in input order (parsed on first read). */
+  readonly outcomes: RecordOutcome[];
+  /** Parsed on first read. */
+  readonly warnings: Warning[];
 }
 
 export interface Example {
@@ -103,6 +124,11 @@ export class SecmapError extends Error {
 /**
  * Maps a provider payload to Dynatrace security events. A bad record inside a readable
  * payload is rejected in `outcomes`; only a payload that fails as a whole throws.
+ *
+ * Bytes (`Uint8Array`, `Buffer`, `ArrayBuffer`, any view) are the cheapest input: they are
+ * copied into the module as they are. A string is UTF-8 encoded first; an already-parsed
+ * object is `JSON.stringify`-ed and encoded first (so hosts that can get the raw bytes,
+ * e.g. a Worker's `request.arrayBuffer()`, should pass those).
  * @throws {SecmapError}
  */
 export function transform(

@@ -359,6 +359,68 @@ describe('providers, eventsToJson', () => {
   });
 });
 
+describe('the request body straight through', () => {
+  const decoder = new TextDecoder();
+
+  it('body and bodyBytes are the golden events joined as the request body, byte for byte', () => {
+    let checked = 0;
+    for (const c of loadManifest()) {
+      const lines = expectedEventLines(c);
+      let out;
+      try {
+        out = transform(c.provider, readFileSync(new URL(`../../../testdata/${c.input}`, import.meta.url)), c.options);
+      } catch (e) {
+        if (e instanceof SecmapError) continue; // a payload refused as a whole has no body
+        throw e;
+      }
+      const want = `[${lines.join(',')}]`;
+      assert.equal(out.body, want, c.name);
+      assert.ok(out.bodyBytes instanceof Uint8Array, c.name);
+      assert.equal(decoder.decode(out.bodyBytes), want, c.name);
+      assert.equal(out.eventCount, lines.length, c.name);
+      // `events` still works, parsed from the body on first read, and stays the same array.
+      assert.deepEqual(out.events, lines.map((l) => JSON.parse(l)), c.name);
+      assert.equal(out.events, out.events);
+      assert.equal(eventsToJson(out.events), out.body, c.name);
+      checked++;
+    }
+    assert.ok(checked > 40, `${checked} cases`);
+  });
+
+  it('outcomes and warnings read without touching the body', () => {
+    const ex = guardduty().examples[2].payload;
+    const out = transform('guardduty', ex, { reportUnmapped: true });
+    assert.equal(out.outcomes.length, 1);
+    assert.equal(out.outcomes[0].outcome, 'mapped');
+    assert.equal(out.outcomes[0].events, out.eventCount);
+    assert.ok(Array.isArray(out.warnings));
+    const empty = transform('auto', '[]');
+    assert.equal(empty.body, '[]');
+    assert.equal(empty.eventCount, 0);
+    assert.deepEqual(empty.events, []);
+  });
+
+  it('each call has its own body: earlier results stay valid after later calls', () => {
+    const [a, b] = guardduty().examples;
+    const first = transform('guardduty', a.payload);
+    const firstBody = first.body;
+    const firstBytes = first.bodyBytes.slice();
+    for (let i = 0; i < 20; i++) transform('guardduty', b.payload);
+    assert.deepEqual(first.bodyBytes, firstBytes);
+    assert.equal(decoder.decode(first.bodyBytes), firstBody);
+  });
+
+  it('takes Buffer and Uint8Array payloads as they are, with the same body as text', () => {
+    for (const p of providers()) {
+      for (const ex of p.examples) {
+        const want = transform(p.id, ex.payload).body;
+        assert.equal(transform(p.id, Buffer.from(ex.payload)).body, want, `${p.id}/${ex.name} as Buffer`);
+        assert.equal(transform(p.id, new TextEncoder().encode(ex.payload)).body, want, `${p.id}/${ex.name} as bytes`);
+      }
+    }
+  });
+});
+
 function captured(f) {
   try {
     f();

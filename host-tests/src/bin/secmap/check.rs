@@ -7,7 +7,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use secmap_host::{Mapper, Options, default_options, json, wit};
+use secmap_host::{Batch, Mapper, Options, default_options, json, wit};
 
 use crate::{CheckArgs, check_provider, failure, plural, summary};
 
@@ -40,9 +40,10 @@ pub fn run(mapper: &Mapper, args: CheckArgs) -> Result<ExitCode, Box<dyn std::er
     };
     let mut out = BufWriter::new(io::stdout().lock());
     let mut totals = Totals::default();
+    let mut batch = mapper.batch(args.reuse);
     for path in &files {
         check_file(
-            mapper,
+            &mut batch,
             &args.provider,
             &options,
             path,
@@ -82,7 +83,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
 }
 
 fn check_file(
-    mapper: &Mapper,
+    batch: &mut Batch,
     provider: &str,
     options: &Options,
     path: &Path,
@@ -98,7 +99,7 @@ fn check_file(
             return writeln!(out, "{file}: cannot read: {e}");
         }
     };
-    let output = match mapper.transform(provider, &bytes, options) {
+    let output = match batch.transform(provider, &bytes, options) {
         Ok(output) => output,
         Err(e) => {
             totals.failed += 1;

@@ -174,6 +174,12 @@ struct MapArgs {
     /// List, per record, the source paths no mapping read (in the --report outcomes)
     #[arg(long)]
     unmapped: bool,
+    /// Map up to N files in one sandbox instance before starting a fresh one (default 1:
+    /// a fresh sandbox per file). Faster on many small files; files of one trust domain
+    /// only, since a reused instance's memory is not wiped between files. Any error starts
+    /// a fresh instance.
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Sandbox")]
+    reuse: u32,
     /// Payload files; `-` reads stdin
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -184,6 +190,12 @@ struct CheckArgs {
     /// Provider: `auto` (detect per record), `defender-for-cloud` or `guardduty`
     #[arg(long, short, value_name = "PROVIDER", default_value = "auto")]
     provider: String,
+    /// Map up to N files in one sandbox instance before starting a fresh one (default 1:
+    /// a fresh sandbox per file). Faster on many small files; files of one trust domain
+    /// only, since a reused instance's memory is not wiped between files. Any error starts
+    /// a fresh instance.
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Sandbox")]
+    reuse: u32,
     /// Directory to check (or a single file)
     #[arg(value_name = "DIR")]
     dir: PathBuf,

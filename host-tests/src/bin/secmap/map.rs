@@ -38,6 +38,7 @@ pub fn run(mapper: &Mapper, args: MapArgs) -> Result<ExitCode, Box<dyn std::erro
     let mut events = EventWriter::new(args.ndjson);
     let mut reports = Vec::new();
     let mut failed = false;
+    let mut batch = mapper.batch(args.reuse);
     for path in &args.files {
         let file = display_name(path);
         let bytes = match read_input(path) {
@@ -51,7 +52,7 @@ pub fn run(mapper: &Mapper, args: MapArgs) -> Result<ExitCode, Box<dyn std::erro
                 continue;
             }
         };
-        match mapper.transform(&args.provider, &bytes, &options) {
+        match batch.transform(&args.provider, &bytes, &options) {
             Ok(output) => {
                 eprintln!("secmap: {file}: {}", summary(&output));
                 print_rejections(&file, &output);
