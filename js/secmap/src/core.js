@@ -59,7 +59,11 @@ function optionsJson(options) {
     text = undefined; // BigInt, cycles: not options
   }
   if (text === undefined) {
-    throw new SecmapError({ code: 'invalid-options', message: 'options must be a plain object' });
+    throw new SecmapError({
+      code: 'invalid-options',
+      category: 'usage',
+      message: 'options must be a plain object',
+    });
   }
   return text;
 }
