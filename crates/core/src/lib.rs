@@ -57,6 +57,7 @@
 
 #![deny(missing_docs)]
 
+mod budget;
 mod cx;
 #[cfg(feature = "docs")]
 mod docs;

@@ -543,7 +543,14 @@ fn fixed_regressions_keep_the_invariants() {
             continue;
         }
         let bytes = std::fs::read(&path).expect("regression input");
-        for provider in ["auto", "guardduty", "defender-for-cloud", "defender-alerts", "inspector", "security-hub"] {
+        for provider in [
+            "auto",
+            "guardduty",
+            "defender-for-cloud",
+            "defender-alerts",
+            "inspector",
+            "security-hub",
+        ] {
             invariants::run(provider, &bytes, &Options::new()).ok();
         }
     }

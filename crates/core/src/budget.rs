@@ -1,0 +1,189 @@
+//! Per-record output budgets: what keeps the output of one call linear in its input.
+//!
+//! A record that fans out (a GuardDuty finding on a pod: one event per container; a
+//! Defender alert: one per resource; an Inspector finding: one per package) copies what
+//! its events share (title, description, the record itself as `event.original_content`)
+//! into each of them, so that a record listing n objects would produce n copies: output
+//! quadratic in its size (a 101 KB GuardDuty finding on 2,000 containers gave 67 MB). Two
+//! budgets bound it, both with one rule, [`copies`]: the first events carry the shared
+//! data, as many as fit, and the others go without it, with one warning for the record.
+//!
+//! - `event.original_content`: at most [`SHARED_PER_RECORD`] (1 MiB) per record, warning
+//!   `original-content-shared` (run.rs);
+//! - the events themselves: at most [`output_budget`] = max(C, k × the record's bytes)
+//!   with C = [`SHARED_PER_RECORD`] and k = [`OUTPUT_PER_INPUT_BYTE`]. Past it, each
+//!   further event keeps only its identity, risk and object and every string of at most
+//!   [`SHORT_FIELD_BYTES`] bytes; longer strings from the payload are left out (a required
+//!   one, such as `finding.title`, is cut to that length), warning `fields-shared`
+//!   ([`slim`]). Should the events still need more than [`REJECT_FACTOR`] (8) times the
+//!   budget (a record whose ids are long and whose objects are many), the record is
+//!   rejected with a typed `limit-exceeded` naming `recordOutputBytes`. (The Defender alerts provider shares its
+//!   alert's fields within the same 1 MiB with the same [`copies`] before this applies.)
+//!
+//! Why these numbers: every record of the golden corpus maps within 1 MiB of events, most
+//! within 3 × its own size (an event repeats the record's strings once, plus secmap's own
+//! field names and values); 16 × leaves room for legitimate fan-out of short records
+//! (an Inspector finding on 12 packages, a Defender alert on 10 resources) while holding the
+//! worst case to a constant factor: with `event.original_content` on, a record of `n`
+//! bytes yields at most 8 × max(1 MiB, 16 n) + max(1 MiB, n) bytes of events.
+
+use std::borrow::Cow;
+
+use crate::error::{Error, ErrorCode};
+use crate::event::{Event, Value};
+use crate::json;
+
+/// Bytes of shared data one record may copy into its events before the copies stop: the
+/// `event.original_content` budget, and C of the output budget.
+pub(crate) const SHARED_PER_RECORD: usize = 1 << 20;
+
+/// k of the output budget: events of a record may take up to k bytes per byte of the
+/// record (or [`SHARED_PER_RECORD`], if more) before shared fields are left out.
+pub(crate) const OUTPUT_PER_INPUT_BYTE: usize = 16;
+
+/// How many times its budget a record's events may take once slimmed before the record is
+/// rejected: slimmed events are short but not empty (identity, risk, object, secmap's own
+/// fields: about 1.5 KB for a GuardDuty container event, from ~30 bytes of input), so a
+/// record listing many objects legitimately needs more than its budget.
+pub(crate) const REJECT_FACTOR: usize = 8;
+
+/// Strings up to this long stay in every event: ids, names, types, times, levels.
+pub(crate) const SHORT_FIELD_BYTES: usize = 256;
+
+/// The name under which a record over twice its output budget is rejected.
+pub(crate) const OUTPUT_LIMIT_NAME: &str = "recordOutputBytes";
+
+/// Fields a slimmed event keeps whole whatever their length: what identifies the finding
+/// and its object (`event.id` is derived from them), and a scan's id.
+const IDENTITY: &[&str] = &[
+    "event.id",
+    "finding.id",
+    "object.id",
+    "finding.time.created",
+    "scan.id",
+];
+
+/// Required fields that a slimmed event keeps cut to [`SHORT_FIELD_BYTES`] (Dynatrace's
+/// apps filter on them, so they must stay non-empty).
+const REQUIRED_TEXT: &[&str] = &[
+    "finding.title",
+    "finding.type",
+    "object.type",
+    "event.provider",
+    "dt.security.risk.level",
+];
+
+/// How many of `events` copies of `len` bytes fit in `budget`: all of them within it,
+/// else as many as fit, and at least the first.
+pub(crate) fn copies(len: usize, events: usize, budget: usize) -> usize {
+    if len.saturating_mul(events) <= budget {
+        events
+    } else {
+        (budget / len.max(1)).clamp(1, events)
+    }
+}
+
+/// The output budget of a record of `record_bytes`: max(C, k × bytes).
+pub(crate) fn output_budget(record_bytes: usize) -> usize {
+    SHARED_PER_RECORD.max(record_bytes.saturating_mul(OUTPUT_PER_INPUT_BYTE))
+}
+
+/// What [`slim`] did to a record's events.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Slimmed {
+    /// Events carrying every field (the first ones).
+    pub whole: usize,
+    /// Events in all.
+    pub events: usize,
+}
+
+/// Applies the output budget of a record of `record_bytes` to its `events`: `Ok(None)`
+/// when they fit, `Ok(Some(..))` when the events past the budget lost their long strings,
+/// `Err` (`limit-exceeded`, `recordOutputBytes`) when even then they need more than
+/// [`REJECT_FACTOR`] times the budget.
+pub(crate) fn slim(events: &mut [Event], record_bytes: usize) -> Result<Option<Slimmed>, Error> {
+    let budget = output_budget(record_bytes);
+    let mut total = 0usize;
+    let mut whole = events.len();
+    for (i, e) in events.iter().enumerate() {
+        let len = e.json_len_hint();
+        if i > 0 && total.saturating_add(len) > budget {
+            whole = i;
+            break;
+        }
+        total = total.saturating_add(len);
+    }
+    if whole == events.len() {
+        return Ok(None);
+    }
+    for e in &mut events[whole..] {
+        e.retain(|key, value| keep(key, value));
+        total = total.saturating_add(e.json_len_hint());
+        if total > budget.saturating_mul(REJECT_FACTOR) {
+            return Err(Error::new(
+                ErrorCode::LimitExceeded,
+                format!(
+                    "limit `{OUTPUT_LIMIT_NAME}` exceeded: the {} events of this record need more \
+                     than {} bytes ({REJECT_FACTOR} × max({SHARED_PER_RECORD}, \
+                     {OUTPUT_PER_INPUT_BYTE} × its {record_bytes} bytes)) even without their \
+                     long shared fields",
+                    events.len(),
+                    budget.saturating_mul(REJECT_FACTOR)
+                ),
+            ));
+        }
+    }
+    Ok(Some(Slimmed {
+        whole,
+        events: events.len(),
+    }))
+}
+
+/// Whether a slimmed event keeps `key`, cutting a long required string on the way.
+fn keep(key: &str, value: &mut Value) -> bool {
+    if IDENTITY.contains(&key) {
+        return true;
+    }
+    let long = match value {
+        // Borrowed strings are secmap's own vocabulary, short by construction.
+        Value::Str(Cow::Owned(s)) => s.len() > SHORT_FIELD_BYTES,
+        Value::StrList(l) => l.iter().map(String::len).sum::<usize>() > SHORT_FIELD_BYTES,
+        Value::Json(s) => s.len() > SHORT_FIELD_BYTES,
+        _ => false,
+    };
+    if !long {
+        return true;
+    }
+    if REQUIRED_TEXT.contains(&key)
+        && let Value::Str(Cow::Owned(s)) = value
+    {
+        s.truncate(json::floor_char_boundary(s, SHORT_FIELD_BYTES));
+        return true;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_fit_the_budget_and_the_first_always_has_one() {
+        const MIB: usize = SHARED_PER_RECORD;
+        assert_eq!(copies(1000, 3, MIB), 3);
+        assert_eq!(copies(MIB, 1, MIB), 1);
+        assert_eq!(copies(MIB / 4, 4, MIB), 4);
+        assert_eq!(copies(MIB / 4, 5, MIB), 4);
+        assert_eq!(copies(60_000, 2_000, MIB), 17);
+        assert_eq!(copies(2 * MIB, 3, MIB), 1);
+        assert_eq!(copies(0, 5, MIB), 5);
+    }
+
+    #[test]
+    fn the_budget_is_the_larger_of_c_and_k_times_the_record() {
+        assert_eq!(output_budget(0), SHARED_PER_RECORD);
+        assert_eq!(output_budget(1000), SHARED_PER_RECORD);
+        assert_eq!(output_budget(1 << 20), 16 << 20);
+        assert_eq!(output_budget(usize::MAX), usize::MAX);
+    }
+}
