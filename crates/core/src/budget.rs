@@ -124,8 +124,8 @@ pub(crate) fn slim(events: &mut [Event], record_bytes: usize) -> Result<Option<S
                 ErrorCode::LimitExceeded,
                 format!(
                     "limit `{OUTPUT_LIMIT_NAME}` exceeded: the {} events of this record need more \
-                     than {} bytes ({REJECT_FACTOR} × max({SHARED_PER_RECORD}, \
-                     {OUTPUT_PER_INPUT_BYTE} × its {record_bytes} bytes)) even without their \
+                     than {} bytes ({REJECT_FACTOR} * max({SHARED_PER_RECORD}, \
+                     {OUTPUT_PER_INPUT_BYTE} * its {record_bytes} bytes)) even without their \
                      long shared fields",
                     events.len(),
                     budget.saturating_mul(REJECT_FACTOR)
@@ -177,6 +177,64 @@ mod tests {
         assert_eq!(copies(60_000, 2_000, MIB), 17);
         assert_eq!(copies(2 * MIB, 3, MIB), 1);
         assert_eq!(copies(0, 5, MIB), 5);
+    }
+
+    /// A GuardDuty finding of ~101 KB on 1,000 containers with a 30 KB title and
+    /// description: each event used to copy both (about 67 MB in all). Now the output
+    /// stays within the documented bound, and the warning says so.
+    #[test]
+    fn a_fanned_out_finding_stays_within_its_output_budget() {
+        use crate::{Options, Outcome, WarningCode, transform};
+        let containers: Vec<String> = (0..1000)
+            .map(|i| format!(r#"{{"name":"c{i}","image":"registry.example/app:{i}"}}"#))
+            .collect();
+        let record = format!(
+            r#"{{"id":"f1","type":"PrivilegeEscalation:Runtime/DockerSocketAccessed","severity":8,
+            "accountId":"111122223333","region":"eu-central-1","updatedAt":"2026-10-14T09:21:40Z",
+            "title":"{}","description":"{}","resource":{{"resourceType":"EKSCluster",
+            "eksClusterDetails":{{"name":"prod"}},"kubernetesDetails":{{"kubernetesWorkloadDetails":
+            {{"name":"pod","type":"pods","namespace":"ns","containers":[{}]}}}}}}}}"#,
+            "T".repeat(30_000),
+            "D".repeat(30_000),
+            containers.join(",")
+        );
+        let n = record.len();
+        assert!((100_000..115_000).contains(&n), "{n}");
+        for original_content in [false, true] {
+            let options = Options::new().original_content(original_content);
+            let out = transform("guardduty", record.as_bytes(), &options).unwrap();
+            assert!(matches!(
+                out.outcomes[0].outcome,
+                Outcome::Mapped { events: 1000 }
+            ));
+            let bytes: usize = out.events.iter().map(|e| e.to_json().len()).sum();
+            let bound = REJECT_FACTOR * output_budget(n) + SHARED_PER_RECORD.max(n);
+            assert!(bytes <= bound, "{bytes} bytes of events over {bound}");
+            // In practice: the budget, ~2 KB per slimmed event, and the original content's
+            // 1 MiB (3.9 MB for the 111 KB record: 35 times; it was 67 MB, 600 times).
+            let content = if original_content {
+                SHARED_PER_RECORD
+            } else {
+                0
+            };
+            assert!(bytes < output_budget(n) + content + 1000 * 2048, "{bytes}");
+            eprintln!(
+                "{n} bytes in, {bytes} bytes of events out (original content {original_content})"
+            );
+            assert!(
+                out.warnings
+                    .iter()
+                    .any(|w| w.code == WarningCode::FieldsShared),
+                "{:?}",
+                out.warnings
+            );
+            let last = &out.events[999];
+            assert_eq!(
+                last.get_str("finding.title").map(str::len),
+                Some(SHORT_FIELD_BYTES)
+            );
+            assert!(last.get_str("finding.description").is_none());
+        }
     }
 
     #[test]

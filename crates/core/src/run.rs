@@ -205,7 +205,7 @@ impl<'o> Run<'o> {
                 format!(
                     "strings longer than {} bytes are on the first {} of {} events of this \
                      record only (a required one is cut to that length on the others): copies \
-                     on each would exceed max({}, {} × the record's {} bytes)",
+                     on each would exceed max({}, {} * the record's {} bytes)",
                     budget::SHORT_FIELD_BYTES,
                     slimmed.whole,
                     slimmed.events,
