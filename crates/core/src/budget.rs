@@ -88,7 +88,7 @@ pub(crate) fn output_budget(record_bytes: usize) -> usize {
     SHARED_PER_RECORD.max(record_bytes.saturating_mul(OUTPUT_PER_INPUT_BYTE))
 }
 
-/// What [`slim`] did to a record's events.
+/// What [`slim`] did to a record's events (when it left something out).
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Slimmed {
     /// Events carrying every field (the first ones).
@@ -98,7 +98,8 @@ pub(crate) struct Slimmed {
 }
 
 /// Applies the output budget of a record of `record_bytes` to its `events`: `Ok(None)`
-/// when they fit, `Ok(Some(..))` when the events past the budget lost their long strings,
+/// when they fit (or had no long string to lose), `Ok(Some(..))` when the events past the
+/// budget lost their long strings,
 /// `Err` (`limit-exceeded`, `recordOutputBytes`) when even then they need more than
 /// [`REJECT_FACTOR`] times the budget.
 pub(crate) fn slim(events: &mut [Event], record_bytes: usize) -> Result<Option<Slimmed>, Error> {
@@ -116,8 +117,13 @@ pub(crate) fn slim(events: &mut [Event], record_bytes: usize) -> Result<Option<S
     if whole == events.len() {
         return Ok(None);
     }
+    let mut changed = false;
     for e in &mut events[whole..] {
-        e.retain(|key, value| keep(key, value));
+        e.retain(|key, value| {
+            let (kept, cut) = keep(key, value);
+            changed |= cut || !kept;
+            kept
+        });
         total = total.saturating_add(e.json_len_hint());
         if total > budget.saturating_mul(REJECT_FACTOR) {
             return Err(Error::new(
@@ -133,16 +139,18 @@ pub(crate) fn slim(events: &mut [Event], record_bytes: usize) -> Result<Option<S
             ));
         }
     }
-    Ok(Some(Slimmed {
+    // Past the budget but nothing long to leave out (many short events): nothing to say.
+    Ok(changed.then_some(Slimmed {
         whole,
         events: events.len(),
     }))
 }
 
-/// Whether a slimmed event keeps `key`, cutting a long required string on the way.
-fn keep(key: &str, value: &mut Value) -> bool {
+/// Whether a slimmed event keeps `key`, and whether it cut a long required string on the
+/// way.
+fn keep(key: &str, value: &mut Value) -> (bool, bool) {
     if IDENTITY.contains(&key) {
-        return true;
+        return (true, false);
     }
     let long = match value {
         // Borrowed strings are secmap's own vocabulary, short by construction.
@@ -152,15 +160,15 @@ fn keep(key: &str, value: &mut Value) -> bool {
         _ => false,
     };
     if !long {
-        return true;
+        return (true, false);
     }
     if REQUIRED_TEXT.contains(&key)
         && let Value::Str(Cow::Owned(s)) = value
     {
         s.truncate(json::floor_char_boundary(s, SHORT_FIELD_BYTES));
-        return true;
+        return (true, true);
     }
-    false
+    (false, false)
 }
 
 #[cfg(test)]
