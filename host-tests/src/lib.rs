@@ -85,9 +85,11 @@ pub const CORE_MAX_EVENTS: u32 = 250_000;
 /// mapped); each event is held until the call ends, then written as JSON (2.3 KB per
 /// event measured on GuardDuty container events carrying their share of the original
 /// content, the heaviest case: 677 MiB for 250,000); 64 MiB covers the rest (outcomes,
-/// code, allocator slack). With the core's defaults: 924 MiB.
+/// code, allocator slack). Rounded up to whole MiB; with the core's defaults: 925 MiB.
 pub const fn memory_bytes_for(max_payload_bytes: u64, max_events: u32) -> usize {
     let bytes = 2 * (max_payload_bytes as u128) + 3 * 1024 * (max_events as u128) + (64 << 20);
+    // Whole MiB, as `--memory` takes it.
+    let bytes = bytes.div_ceil(1 << 20) << 20;
     if bytes > 4 << 30 {
         4 << 30
     } else {
@@ -97,7 +99,7 @@ pub const fn memory_bytes_for(max_payload_bytes: u64, max_events: u32) -> usize 
 
 /// What one call may consume.
 ///
-/// Defaults: the guest memory the core's default limits need ([`memory_bytes_for`]: 924
+/// Defaults: the guest memory the core's default limits need ([`memory_bytes_for`]: 925
 /// MiB, of which a call touches only what it uses) and 10 seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -525,7 +527,7 @@ mod tests {
 
     #[test]
     fn the_default_memory_follows_the_formula() {
-        assert_eq!(Limits::default().memory_bytes, 924 << 20);
+        assert_eq!(Limits::default().memory_bytes, 925 << 20);
         assert_eq!(memory_bytes_for(0, 0), 64 << 20);
         assert_eq!(memory_bytes_for(u64::MAX, u32::MAX), 4 << 30);
         // The fuel follows the memory, never below wasmtime's own default.

@@ -20,12 +20,12 @@
 //!   rejected with a typed `limit-exceeded` naming `recordOutputBytes`. (The Defender alerts provider shares its
 //!   alert's fields within the same 1 MiB with the same [`copies`] before this applies.)
 //!
-//! Why these numbers: every record of the golden corpus maps within 1 MiB of events, most
-//! within 3 × its own size (an event repeats the record's strings once, plus secmap's own
-//! field names and values); 16 × leaves room for legitimate fan-out of short records
-//! (an Inspector finding on 12 packages, a Defender alert on 10 resources) while holding the
-//! worst case to a constant factor: with `event.original_content` on, a record of `n`
-//! bytes yields at most 8 × max(1 MiB, 16 n) + max(1 MiB, n) bytes of events.
+//! Why these numbers: no golden case (187) produces more than 97 KB of events, so no real
+//! record comes near 1 MiB; the single-record cases give 1.6 × their size in events
+//! (median) and 5.2 × at most (Security Hub findings of several resources), original
+//! content included. 16 × leaves room for legitimate fan-out of short records while
+//! holding the worst case to a constant factor: with `event.original_content` on, a
+//! record of `n` bytes yields at most 8 × max(1 MiB, 16 n) + max(1 MiB, n) bytes of events.
 
 use std::borrow::Cow;
 

@@ -67,6 +67,7 @@ enum Pending<'a> {
 
 /// Phase one: the payload's structure. Fails only when the payload fails as a whole.
 pub(crate) fn scan<'a>(text: &'a str, limits: &Limits) -> Result<Scanned<'a>, Error> {
+    json::reset_positions();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if first_byte(text).is_none() {
         return Err(Error::new(ErrorCode::EmptyPayload, "the payload is empty"));

@@ -169,7 +169,7 @@ fn measure_the_smallest_memory_limit_for_10_mb() {
 
 #[test]
 fn a_payload_over_max_payload_bytes_is_refused_by_name() {
-    // 70 MB: over the default 64 MiB, and copied into the guest under the default 256 MiB.
+    // 70 MB: over the default 64 MiB, and copied into the guest under the default memory.
     let payload = format!("[{}]", "{},".repeat(70 * 1000 * 1000 / 3));
     let payload = payload.replace(",]", "]");
     assert_limit(
@@ -361,9 +361,8 @@ fn invalid_options_are_typed() {
 
 /// fuzz/regressions/original-content-per-container-quadratic.json: 59 KB, one GuardDuty
 /// finding listing 2,000 containers, 2,000 events each carrying the whole record (~150 MB
-/// of output). Under the default 256 MiB the guest runs out of memory: a typed host error,
-/// never a trap, and the mapper keeps working. (The bug: the output should not grow with
-/// the square of the input; see crates/core/tests/properties.rs.)
+/// of output), out of memory in the then default 256 MiB. Fixed by the original content's
+/// budget (see crates/core/tests/properties.rs).
 #[test]
 fn thousands_of_containers_in_one_finding_map_with_the_original_content_shared() {
     let payload = std::fs::read(
