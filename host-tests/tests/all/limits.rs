@@ -479,8 +479,8 @@ fn smallest_memory_mib(payload: &[u8]) -> usize {
 }
 
 /// The figures in docs/robustness.md: the smallest memory limit for each payload at the
-/// core's limits. `cargo xtask limits --measure` (or `cargo test -p secmap-host --test all
-/// limits::measure_the_memory_at_the_limits -- --ignored --nocapture`).
+/// core's limits (about 4 minutes on 2 cores). `cargo test -p secmap-host --test all
+/// limits::measure_the_memory_at_the_limits -- --ignored --nocapture`
 #[test]
 #[ignore = "a measurement for the docs, not a check (minutes)"]
 fn measure_the_memory_at_the_limits() {
