@@ -245,6 +245,44 @@ mod tests {
         }
     }
 
+    /// Identity fields stay whole in every event: a 30 KB finding id on 1,000 containers
+    /// would still be 30 MB of events from 60 KB. That record alone is rejected, by name.
+    #[test]
+    fn a_record_over_its_hard_bound_is_rejected_by_name() {
+        use crate::{ErrorCode, Options, Outcome, transform};
+        let containers: Vec<String> = (0..1000).map(|i| format!(r#"{{"name":"c{i}"}}"#)).collect();
+        let finding = |id: &str| {
+            format!(
+                r#"{{"id":"{id}","type":"PrivilegeEscalation:Runtime/DockerSocketAccessed","severity":8,
+                "accountId":"111122223333","region":"eu-central-1","updatedAt":"2026-10-14T09:21:40Z",
+                "title":"t","resource":{{"resourceType":"EKSCluster","eksClusterDetails":{{"name":"prod"}},
+                "kubernetesDetails":{{"kubernetesWorkloadDetails":{{"name":"pod","type":"pods",
+                "namespace":"ns","containers":[{}]}}}}}}}}"#,
+                containers.join(",")
+            )
+        };
+        let payload = format!("[{},{}]", finding(&"i".repeat(30_000)), finding("short"));
+        let out = transform("guardduty", payload.as_bytes(), &Options::new()).unwrap();
+        match &out.outcomes[0].outcome {
+            Outcome::Rejected { error } => {
+                assert_eq!(error.code(), ErrorCode::LimitExceeded);
+                assert!(
+                    error.message().contains(OUTPUT_LIMIT_NAME),
+                    "{}",
+                    error.message()
+                );
+                assert_eq!(error.pointer(), Some("/0"));
+            }
+            other => panic!("expected a rejection, got {other:?}"),
+        }
+        // The other record is mapped; no event of the rejected one is left.
+        assert!(matches!(
+            out.outcomes[1].outcome,
+            Outcome::Mapped { events: 1000 }
+        ));
+        assert_eq!(out.events.len(), 1000);
+    }
+
     #[test]
     fn the_budget_is_the_larger_of_c_and_k_times_the_record() {
         assert_eq!(output_budget(0), SHARED_PER_RECORD);
