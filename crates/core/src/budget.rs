@@ -166,6 +166,8 @@ fn keep(key: &str, value: &mut Value) -> (bool, bool) {
         && let Value::Str(Cow::Owned(s)) = value
     {
         s.truncate(json::floor_char_boundary(s, SHORT_FIELD_BYTES));
+        // The memory too: the call's events are held until it ends.
+        s.shrink_to_fit();
         return (true, true);
     }
     (false, false)

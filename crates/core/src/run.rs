@@ -364,6 +364,8 @@ fn cap_strings(
             let len = s.len();
             let end = json::floor_char_boundary(s, max);
             s.to_mut().truncate(end);
+            // Held until the call ends: give back what was cut.
+            s.to_mut().shrink_to_fit();
             warnings.push(Warning {
                 record,
                 code: WarningCode::StringTruncated,
