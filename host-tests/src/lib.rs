@@ -75,10 +75,37 @@ const TICK: Duration = Duration::from_millis(10);
 /// [`Limits::memory_bytes`] decides (through the limiter, which reports it).
 const POOL_MEMORY_BYTES: usize = 4 << 30;
 
+/// The core's default `maxPayloadBytes` (64 MiB) and `maxEvents` (250,000), from which
+/// the default memory limit is sized.
+pub const CORE_MAX_PAYLOAD_BYTES: u64 = 64 << 20;
+/// See [`CORE_MAX_PAYLOAD_BYTES`].
+pub const CORE_MAX_EVENTS: u32 = 250_000;
+
+/// The guest memory that maps any payload the core accepts under these limits, as
+/// measured (docs/robustness.md, "Guest memory for the component"):
+///
+/// **2 × `maxPayloadBytes` + 3 KiB × `maxEvents` + 64 MiB**, at most 4 GiB (wasm32).
+///
+/// The payload is copied in and parsed record by record (one copy, plus the record being
+/// mapped); each event is held until the call ends, then written as JSON (2.3 KB per
+/// event measured on GuardDuty container events carrying their share of the original
+/// content, the heaviest case: 677 MiB for 250,000); 64 MiB covers the rest (outcomes,
+/// code, allocator slack). Rounded up to whole MiB; with the core's defaults: 925 MiB.
+pub const fn memory_bytes_for(max_payload_bytes: u64, max_events: u32) -> usize {
+    let bytes = 2 * (max_payload_bytes as u128) + 3 * 1024 * (max_events as u128) + (64 << 20);
+    // Whole MiB, as `--memory` takes it.
+    let bytes = bytes.div_ceil(1 << 20) << 20;
+    if bytes > 4 << 30 {
+        4 << 30
+    } else {
+        bytes as usize
+    }
+}
+
 /// What one call may consume.
 ///
-/// Defaults: 256 MiB of guest memory (four times the core's default 64 MiB payload limit)
-/// and 10 seconds.
+/// Defaults: the guest memory the core's default limits need ([`memory_bytes_for`]: 925
+/// MiB, of which a call touches only what it uses) and 10 seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Most bytes of linear memory the guest may have, the payload copy included. A call
@@ -92,7 +119,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            memory_bytes: 256 * 1024 * 1024,
+            memory_bytes: memory_bytes_for(CORE_MAX_PAYLOAD_BYTES, CORE_MAX_EVENTS),
             timeout: Duration::from_secs(10),
         }
     }
@@ -436,6 +463,7 @@ impl Mapper {
             },
         );
         store.limiter(|s| &mut s.limiter);
+        store.set_hostcall_fuel(hostcall_fuel(self.limits.memory_bytes));
         store.set_epoch_deadline(deadline_ticks(self.limits.timeout));
         store.epoch_deadline_trap();
         store
@@ -471,6 +499,19 @@ impl Mapper {
             _ => HostError::Trap(format!("{error:#}")),
         }
     }
+}
+
+/// How many bytes the host may allocate to copy one call's result out of the guest.
+///
+/// wasmtime caps what it lifts out of a call ("hostcall fuel", 128 MiB by default) to guard
+/// the host against a guest returning an endless list; 250,000 events of a call within the
+/// core's limits are more than that, and the call failed with a trap ("fuel allocated for
+/// hostcalls has been exhausted"). What the guest returns lies in its linear memory, which
+/// [`Limits::memory_bytes`] already caps; lifted, a list element takes up to about four
+/// times its guest size (a `String` is 24 bytes on the host, 8 in the guest), so the cap
+/// follows the memory limit.
+fn hostcall_fuel(memory_bytes: usize) -> usize {
+    memory_bytes.saturating_mul(4).max(128 << 20)
 }
 
 /// Ticks until the deadline: the timeout rounded up, plus one because the current tick
@@ -640,6 +681,16 @@ mod tests {
         assert_eq!(deadline_ticks(Duration::from_millis(10)), 2);
         assert_eq!(deadline_ticks(Duration::from_secs(10)), 1001);
         assert_eq!(deadline_ticks(Duration::MAX), u64::MAX / 2);
+    }
+
+    #[test]
+    fn the_default_memory_follows_the_formula() {
+        assert_eq!(Limits::default().memory_bytes, 925 << 20);
+        assert_eq!(memory_bytes_for(0, 0), 64 << 20);
+        assert_eq!(memory_bytes_for(u64::MAX, u32::MAX), 4 << 30);
+        // The fuel follows the memory, never below wasmtime's own default.
+        assert_eq!(hostcall_fuel(1 << 20), 128 << 20);
+        assert_eq!(hostcall_fuel(1 << 30), 4 << 30);
     }
 
     #[test]

@@ -44,8 +44,12 @@ impl wit::Guest for Component {
         options: wit::Options,
     ) -> Result<wit::Output, wit::TransformError> {
         let out = core::transform(&provider, &payload, &options_from(options)).map_err(error)?;
+        // The events own their data: the payload's memory goes back before they are
+        // written, and each event's as soon as it is (the guest memory limit must hold
+        // the payload or the events, not both, and each event in one form).
+        drop(payload);
         Ok(wit::Output {
-            events: out.events.iter().map(core::Event::to_json).collect(),
+            events: out.events.into_iter().map(|e| e.to_json()).collect(),
             outcomes: out.outcomes.into_iter().map(outcome).collect(),
             warnings: out.warnings.into_iter().map(warning).collect(),
         })

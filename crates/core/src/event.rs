@@ -256,6 +256,18 @@ impl Event {
     pub(crate) fn fields_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut Value)> {
         self.fields.iter_mut().map(|(k, v)| (*k, v))
     }
+
+    /// Keeps the fields for which `f` holds (it may change them on the way): the record
+    /// output budget (`budget.rs`) leaves long shared fields out of further events.
+    pub(crate) fn retain(&mut self, mut f: impl FnMut(&'static str, &mut Value) -> bool) {
+        self.fields.retain_mut(|(k, v)| f(k, v));
+    }
+
+    /// Gives back the room reserved for fields never set: an event is built with room for
+    /// 48, and a call may hold 250,000 of them until it ends.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.fields.shrink_to_fit();
+    }
 }
 
 impl From<String> for Value {

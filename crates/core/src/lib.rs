@@ -58,6 +58,7 @@
 #![deny(missing_docs)]
 
 mod aws;
+mod budget;
 mod codes;
 mod cve;
 mod cvss;

@@ -67,6 +67,7 @@ enum Pending<'a> {
 
 /// Phase one: the payload's structure. Fails only when the payload fails as a whole.
 pub(crate) fn scan<'a>(text: &'a str, limits: &Limits) -> Result<Scanned<'a>, Error> {
+    json::reset_positions();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if first_byte(text).is_none() {
         return Err(Error::new(ErrorCode::EmptyPayload, "the payload is empty"));
@@ -77,7 +78,7 @@ pub(crate) fn scan<'a>(text: &'a str, limits: &Limits) -> Result<Scanned<'a>, Er
         bodies: Vec::new(),
     };
     match pieces(text, "", true, max) {
-        Ok(pieces) => scanned.extend(pieces, None),
+        Ok(pieces) => scanned.extend(pieces, None, text),
         // One value per line: NDJSON. A document (pretty-printed, the first value spanning
         // lines) with text after it is not: that is one error at the trailing text.
         Err(DocError::Trailing(_)) if first_line_is_a_value(text) => scanned.ndjson(text, max)?,
@@ -146,9 +147,27 @@ impl<'a> Scanned<'a> {
         std::mem::take(&mut self.bodies)
     }
 
-    fn extend(&mut self, pieces: Vec<Piece<'a>>, line: Option<u32>) {
+    /// Adds the pieces of `text` (the payload, or NDJSON line `line`), locating bad ones
+    /// that say where they are.
+    fn extend(&mut self, pieces: Vec<Piece<'a>>, line: Option<u32>, text: &str) {
         for piece in pieces {
             match piece {
+                Piece::Bad {
+                    pointer,
+                    mut error,
+                    at: Some(at),
+                } => {
+                    if let Some(offset) = json::offset_in(text, at) {
+                        let (l, column) = json::position(text, offset);
+                        error = error.with_position(line.unwrap_or(l), column);
+                    }
+                    let bad = Piece::Bad {
+                        pointer,
+                        error,
+                        at: None,
+                    };
+                    self.pending.push(Pending::Piece(bad, line));
+                }
                 Piece::Body { pointer, body } => {
                     self.bodies.push(body);
                     self.pending
@@ -174,7 +193,7 @@ impl<'a> Scanned<'a> {
                 return Err(over());
             }
             match pieces(line, "", false, max - self.pending.len()) {
-                Ok(pieces) => self.extend(pieces, Some(line_no)),
+                Ok(pieces) => self.extend(pieces, Some(line_no), line),
                 Err(DocError::TooMany) => return Err(over()),
                 Err(e) => {
                     let error = match e {
@@ -194,6 +213,7 @@ impl<'a> Scanned<'a> {
                         Piece::Bad {
                             pointer: String::new(),
                             error,
+                            at: None,
                         },
                         Some(line_no),
                     ));
@@ -221,13 +241,12 @@ enum Piece<'t> {
         dom: Option<Value<'t>>,
     },
     /// A string element: an Event Hubs message body still to decode.
-    Body {
-        pointer: String,
-        body: String,
-    },
+    Body { pointer: String, body: String },
     Bad {
         pointer: String,
         error: Error,
+        /// The offending text, when it is worth locating (a slice of the document).
+        at: Option<&'t str>,
     },
 }
 
@@ -256,8 +275,16 @@ struct Containers<'a> {
 }
 
 impl<'a> Containers<'a> {
-    /// The array of records when the object is a container, with its key.
+    /// The array of records when the object is a container, with its key: the first of
+    /// [`Containers::arrays`].
     fn array(&self) -> Option<(&'static str, &'a RawValue)> {
+        self.arrays().next()
+    }
+
+    /// Every array of records of a container, in key order: an object with both `records`
+    /// and `value` arrays (no vendor sends one) has its records in both, and every one of
+    /// them gets an outcome.
+    fn arrays(&self) -> impl Iterator<Item = (&'static str, &'a RawValue)> {
         [
             ("records", self.records),
             ("findings", self.findings),
@@ -271,7 +298,7 @@ impl<'a> Containers<'a> {
             ),
         ]
         .into_iter()
-        .find_map(|(k, v)| {
+        .filter_map(|(k, v)| {
             v.filter(|r| first_byte(r.get()) == Some(b'['))
                 .map(|r| (k, r))
         })
@@ -348,19 +375,21 @@ fn pieces<'t>(
     Ok(pieces)
 }
 
-/// The records of a container object.
+/// The records of a container object, from each of its arrays of records.
 fn container<'t>(text: &'t str, pointer: &str, budget: usize) -> Result<Vec<Piece<'t>>, DocError> {
     let c: Containers<'t> = serde_json::from_str(text).map_err(classify)?;
-    let Some((key, array)) = c.array() else {
-        return Ok(Vec::new());
-    };
-    let mut de = serde_json::Deserializer::from_str(array.get());
-    (&mut de)
-        .deserialize_seq(Elements {
-            pointer: format!("{pointer}/{key}"),
-            budget,
-        })
-        .map_err(classify)
+    let mut pieces = Vec::new();
+    for (key, array) in c.arrays() {
+        let mut de = serde_json::Deserializer::from_str(array.get());
+        let more = (&mut de)
+            .deserialize_seq(Elements {
+                pointer: format!("{pointer}/{key}"),
+                budget: budget - pieces.len(),
+            })
+            .map_err(classify)?;
+        pieces.extend(more);
+    }
+    Ok(pieces)
 }
 
 /// The message of the error [`Elements`] stops the parser with; never shown.
@@ -405,8 +434,19 @@ fn element<'t>(raw: &'t RawValue, pointer: String) -> Piece<'t> {
         },
         Some(b'"') => match serde_json::from_str::<String>(text) {
             Ok(body) => Piece::Body { pointer, body },
+            // Valid JSON text that is no Unicode string: a lone surrogate escape
+            // (`"\ud800"`), which the JSON grammar allows and UTF-8 cannot hold.
             Err(e) => Piece::Bad {
-                error: Error::internal(e.to_string()).with_pointer(pointer.clone()),
+                error: Error::new(
+                    ErrorCode::InvalidJson,
+                    format!(
+                        "the message body string holds an unpaired surrogate escape (\\uD800 to \\uDFFF), \
+                         which is not Unicode text ({})",
+                        json::bare_message(&e)
+                    ),
+                )
+                .with_pointer(pointer.clone()),
+                at: Some(text),
                 pointer,
             },
         },
@@ -420,6 +460,7 @@ fn element<'t>(raw: &'t RawValue, pointer: String) -> Piece<'t> {
             Piece::Bad {
                 error: not_a_record(found, &pointer),
                 pointer,
+                at: None,
             }
         }
     }
@@ -442,7 +483,7 @@ impl<'a> Items<'a> {
     fn piece(&mut self, piece: Piece<'a>, line: Option<u32>) {
         match piece {
             Piece::Record { pointer, text, dom } => self.record(text, dom, pointer, line),
-            Piece::Bad { pointer, error } => self.bad(pointer, line, error),
+            Piece::Bad { pointer, error, .. } => self.bad(pointer, line, error),
             // Bodies were set aside while scanning.
             Piece::Body { pointer, .. } => {
                 self.bad(pointer, line, Error::internal("unresolved message body"))
@@ -626,6 +667,11 @@ mod tests {
             shape(r#"{"count":1,"data":[{"a":1}],"skip_token":null,"total_records":1}"#),
             ["/data/0:7"]
         );
+        // Two arrays of records: both are read, every record gets an outcome.
+        assert_eq!(
+            shape(r#"{"records":[{"a":1}],"value":[{"b":22}]}"#),
+            ["/records/0:7", "/value/0:8"]
+        );
         // A record with a `data` array stays a record.
         assert_eq!(shape(r#"{"type":"t","data":[1]}"#), [":23"]);
         // Inside a message body too.
@@ -651,6 +697,16 @@ mod tests {
             ]
         );
         assert_eq!(shape(r#"["\"{}\""]"#), ["/0:bad:unrecognized-record"]);
+        // A lone surrogate escape is valid JSON but no string: that body alone is rejected,
+        // at its position.
+        let items = split(r#"[{"a":1}, "\ud800"]"#, &Limits::default()).unwrap();
+        assert_eq!(items, ["/0:7", "/1:bad:invalid-json"]);
+        let mut scanned = scan("[\n \"\\udc00\"]", &Limits::default()).unwrap();
+        let bodies = scanned.take_bodies();
+        match &resolve(scanned, &bodies, &Limits::default()).unwrap()[0] {
+            Item::Bad(b) => assert_eq!((b.error.line(), b.error.column()), (Some(2), Some(2))),
+            Item::Record(_) => panic!("a lone surrogate is no record"),
+        }
     }
 
     #[test]

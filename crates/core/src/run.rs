@@ -2,6 +2,7 @@
 //! the outcome of each record.
 
 use crate::MAPPING_VERSION;
+use crate::budget;
 use crate::cx::Cx;
 use crate::error::{Error, ErrorCode};
 use crate::event::{EventType, MAPPING_VERSION_FIELD, Value};
@@ -124,39 +125,19 @@ impl<'o> Run<'o> {
             }
             None => unrecognized(&shape, &record.pointer),
         };
+        // A record that yields more events than are left under `maxEvents` still gets them
+        // all here; the call fails once the count is over (`over_events`).
+        let mut cuts = Vec::new();
+        let result = result.and_then(|mapped| {
+            self.bound(mapped, provider_id, &record, &cx, &mut cuts)
+                .map_err(|e| e.with_pointer(record.pointer.clone()))
+        });
         let (outcome, events) = match result {
-            Ok(Mapped::Events(mut events)) => {
-                let original = cx.original_content();
-                let copies = original.as_ref().map_or(events.len(), |o| {
-                    copies_of_original(value_len(o), events.len())
-                });
-                if copies < events.len() {
-                    cx.warn(
-                        WarningCode::OriginalContentShared,
-                        format!(
-                            "event.original_content is on the first {copies} of {} events of \
-                             this record only: a copy on each would exceed {} bytes",
-                            events.len(),
-                            ORIGINAL_CONTENT_PER_RECORD
-                        ),
-                        &cx.root(),
-                    );
-                }
-                for (i, e) in events.iter_mut().enumerate() {
-                    e.put_static(MAPPING_VERSION_FIELD, MAPPING_VERSION);
-                    if let Some(o) = original.as_ref().filter(|_| i < copies) {
-                        e.put("event.original_content", o.clone());
-                    }
-                }
-                (Outcome::Mapped { events: 0 }, events)
-            }
+            Ok(Mapped::Events(events)) => (Outcome::Mapped { events: 0 }, events),
             Ok(Mapped::Skipped(reason, message)) => {
                 (Outcome::Skipped { reason, message }, Vec::new())
             }
-            Ok(Mapped::Resolved(mut events, message)) => {
-                for e in &mut events {
-                    e.put_static(MAPPING_VERSION_FIELD, MAPPING_VERSION);
-                }
+            Ok(Mapped::Resolved(events, message)) => {
                 let reason = SkipReason::Resolved;
                 (Outcome::Skipped { reason, message }, events)
             }
@@ -165,6 +146,10 @@ impl<'o> Run<'o> {
         let mapped = matches!(outcome, Outcome::Mapped { .. });
         let (warnings, unmapped) = cx.finish(mapped);
         self.warnings.extend(warnings);
+        // Cut strings are reported after the record's own warnings, as they always were.
+        if !matches!(outcome, Outcome::Rejected { .. }) {
+            self.warnings.extend(cuts);
+        }
         self.push(
             RecordOutcome {
                 index: record.index,
@@ -181,6 +166,82 @@ impl<'o> Run<'o> {
         );
     }
 
+    /// Stamps a record's events and keeps them within the record's budgets: strings cut at
+    /// `maxStringBytes` (measured after the cut), the output budget (`budget.rs`: long
+    /// shared fields left out of events past it, or the record rejected), then the
+    /// original content on as many events as fit in its 1 MiB.
+    fn bound(
+        &self,
+        mapped: Mapped,
+        provider_id: Option<&'static str>,
+        record: &Record<'_>,
+        cx: &Cx<'_>,
+        cuts: &mut Vec<Warning>,
+    ) -> Result<Mapped, Error> {
+        let max_string = self.options.limits.max_string_bytes as usize;
+        let (mut events, resolved) = match mapped {
+            Mapped::Events(events) => (events, None),
+            Mapped::Resolved(events, message) => (events, Some(message)),
+            skipped @ Mapped::Skipped(..) => return Ok(skipped),
+        };
+        let provider = provider_id.unwrap_or("");
+        let extra = provider::by_id(provider).map_or(&[][..], |p| p.id_fields());
+        for e in &mut events {
+            e.put_static(MAPPING_VERSION_FIELD, MAPPING_VERSION);
+            // The id is named after the whole values, before any is cut. Scan events get
+            // theirs at the end, once the provider has named their scan.
+            if e.event_type() != Some(EventType::VulnerabilityScan)
+                && e.get_str("event.id").is_none_or(str::is_empty)
+            {
+                e.set_id(event_id(e, provider, extra));
+            }
+            cap_strings(e, max_string, record.index, &record.pointer, cuts);
+            // Room reserved for fields never set goes back: a call may hold 250,000 events.
+            e.shrink_to_fit();
+        }
+        if let Some(slimmed) = budget::slim(&mut events, record.text.len())? {
+            cx.warn(
+                WarningCode::FieldsShared,
+                format!(
+                    "strings longer than {} bytes are on the first {} of {} events of this \
+                     record only (a required one is cut to that length on the others): copies \
+                     on each would exceed max({}, {} * the record's {} bytes)",
+                    budget::SHORT_FIELD_BYTES,
+                    slimmed.whole,
+                    slimmed.events,
+                    budget::SHARED_PER_RECORD,
+                    budget::OUTPUT_PER_INPUT_BYTE,
+                    record.text.len()
+                ),
+                &cx.root(),
+            );
+        }
+        if let Some(message) = resolved {
+            return Ok(Mapped::Resolved(events, message));
+        }
+        let original = cx.original_content();
+        let copies = original.as_ref().map_or(events.len(), |o| {
+            budget::copies(value_len(o), events.len(), ORIGINAL_CONTENT_PER_RECORD)
+        });
+        if copies < events.len() {
+            cx.warn(
+                WarningCode::OriginalContentShared,
+                format!(
+                    "event.original_content is on the first {copies} of {} events of \
+                     this record only: a copy on each would exceed {} bytes",
+                    events.len(),
+                    ORIGINAL_CONTENT_PER_RECORD
+                ),
+                &cx.root(),
+            );
+        }
+        if let Some(o) = original {
+            for e in events.iter_mut().take(copies) {
+                e.put("event.original_content", o.clone());
+            }
+        }
+        Ok(Mapped::Events(events))
+    }
     fn push(&mut self, outcome: RecordOutcome, slot: Slot) {
         self.events += slot.events.len();
         self.outcomes.push(outcome);
@@ -188,13 +249,17 @@ impl<'o> Run<'o> {
     }
 
     pub(crate) fn finish(mut self) -> Result<Output, Error> {
+        let max_events = self.options.limits.max_events as usize;
+        // Over already: fail before the providers add their batch-level events.
+        if self.over_events() {
+            return Err(Error::limit("maxEvents", max_events, "events"));
+        }
         for id in provider_ids(&self.slots) {
             if let Some(p) = provider::by_id(id) {
                 p.finish(&mut self.slots, self.now);
             }
         }
         let total: usize = self.slots.iter().map(|s| s.events.len()).sum();
-        let max_events = self.options.limits.max_events as usize;
         if total > max_events {
             return Err(Error::limit("maxEvents", max_events, "events"));
         }
@@ -217,7 +282,14 @@ impl<'o> Run<'o> {
                     let extra = provider::by_id(provider).map_or(&[][..], |p| p.id_fields());
                     e.set_id(event_id(&e, provider, extra));
                 }
-                cap_strings(&mut e, max_string, outcome, &mut self.warnings);
+                // Again for the events providers add at the end (scans copy capped fields).
+                cap_strings(
+                    &mut e,
+                    max_string,
+                    outcome.index,
+                    &outcome.pointer,
+                    &mut self.warnings,
+                );
                 events.push(e);
             }
         }
@@ -233,19 +305,9 @@ impl<'o> Run<'o> {
 /// Most bytes of `event.original_content` one record puts into its events. A record that
 /// fans out (a GuardDuty finding on a pod lists every container; each gets an event) would
 /// otherwise copy itself once per event: output quadratic in its size, 154 MB for a 59 KB
-/// finding on 2,000 containers.
-pub(crate) const ORIGINAL_CONTENT_PER_RECORD: usize = 1 << 20;
-
-/// How many of a record's `events` carry its original content of `len` bytes: all of
-/// them within [`ORIGINAL_CONTENT_PER_RECORD`], else as many as fit, and at least the
-/// first.
-fn copies_of_original(len: usize, events: usize) -> usize {
-    if len.saturating_mul(events) <= ORIGINAL_CONTENT_PER_RECORD {
-        events
-    } else {
-        (ORIGINAL_CONTENT_PER_RECORD / len.max(1)).clamp(1, events)
-    }
-}
+/// finding on 2,000 containers. Shared by [`budget::copies`], the one rule of all
+/// per-record budgets.
+pub(crate) const ORIGINAL_CONTENT_PER_RECORD: usize = budget::SHARED_PER_RECORD;
 
 fn value_len(v: &Value) -> usize {
     match v {
@@ -291,7 +353,8 @@ fn event_id(e: &crate::event::Event, provider: &str, extra: &[&str]) -> String {
 fn cap_strings(
     e: &mut crate::event::Event,
     max: usize,
-    outcome: &RecordOutcome,
+    record: u32,
+    pointer: &str,
     warnings: &mut Vec<Warning>,
 ) {
     let mut cut = |key: &str, s: &mut Cow<'static, str>| {
@@ -301,11 +364,13 @@ fn cap_strings(
             let len = s.len();
             let end = json::floor_char_boundary(s, max);
             s.to_mut().truncate(end);
+            // Held until the call ends: give back what was cut.
+            s.to_mut().shrink_to_fit();
             warnings.push(Warning {
-                record: outcome.index,
+                record,
                 code: WarningCode::StringTruncated,
                 message: format!("`{key}` cut from {len} to {end} bytes (maxStringBytes)"),
-                pointer: outcome.pointer.clone(),
+                pointer: pointer.to_owned(),
             });
         }
     };
@@ -370,7 +435,6 @@ fn unrecognized(shape: &Shape<'_>, pointer: &str) -> Result<Mapped, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ORIGINAL_CONTENT_PER_RECORD, copies_of_original};
     use crate::{ErrorCode, Options, Outcome, transform};
 
     const FINDING: &str = r#"{"id":"f1","type":"Recon:EC2/Portscan","severity":5,
@@ -411,6 +475,29 @@ mod tests {
         );
     }
 
+    /// Every rejection is located (line and column of its record); on a one-line payload,
+    /// counting each from the start was quadratic: 40,000 rejected findings in 5 MB took
+    /// minutes.
+    #[test]
+    fn rejections_in_a_one_line_payload_are_located_in_linear_time() {
+        let record = r#"{"id":"f","type":"Recon:EC2/Portscan","severity":5,"updatedAt":"2026-01-01T00:00:00Z","resource":{"resourceType":"Instance"},"title":"no account"}"#;
+        let n = 40_000;
+        let payload = format!("[{}]", vec![record; n].join(","));
+        let start = std::time::Instant::now();
+        let out = transform("guardduty", payload.as_bytes(), &Options::new()).unwrap();
+        assert_eq!(out.outcomes.len(), n);
+        let last = match &out.outcomes[n - 1].outcome {
+            Outcome::Rejected { error } => error.clone(),
+            other => panic!("expected a rejection, got {other:?}"),
+        };
+        assert_eq!(last.line(), Some(1));
+        assert_eq!(
+            last.column(),
+            Some(2 + (n - 1) * (record.len() + 1)).map(|c| c as u32)
+        );
+        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    }
+
     #[test]
     fn auto_and_matching_providers_still_map() {
         for (provider, payload) in [
@@ -427,18 +514,5 @@ mod tests {
                 out.outcomes[0].outcome
             );
         }
-    }
-
-    #[test]
-    fn original_content_is_copied_into_a_record_s_events_up_to_the_budget() {
-        const MIB: usize = ORIGINAL_CONTENT_PER_RECORD;
-        assert_eq!(copies_of_original(1000, 3), 3);
-        assert_eq!(copies_of_original(MIB, 1), 1);
-        assert_eq!(copies_of_original(MIB / 4, 4), 4);
-        assert_eq!(copies_of_original(MIB / 4, 5), 4);
-        assert_eq!(copies_of_original(60_000, 2_000), 17);
-        // Larger than the budget alone: the first event still carries it.
-        assert_eq!(copies_of_original(2 * MIB, 3), 1);
-        assert_eq!(copies_of_original(0, 5), 5);
     }
 }

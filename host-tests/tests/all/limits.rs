@@ -169,7 +169,7 @@ fn measure_the_smallest_memory_limit_for_10_mb() {
 
 #[test]
 fn a_payload_over_max_payload_bytes_is_refused_by_name() {
-    // 70 MB: over the default 64 MiB, and copied into the guest under the default 256 MiB.
+    // 70 MB: over the default 64 MiB, and copied into the guest under the default memory.
     let payload = format!("[{}]", "{},".repeat(70 * 1000 * 1000 / 3));
     let payload = payload.replace(",]", "]");
     assert_limit(
@@ -361,9 +361,8 @@ fn invalid_options_are_typed() {
 
 /// fuzz/regressions/original-content-per-container-quadratic.json: 59 KB, one GuardDuty
 /// finding listing 2,000 containers, 2,000 events each carrying the whole record (~150 MB
-/// of output). Under the default 256 MiB the guest runs out of memory: a typed host error,
-/// never a trap, and the mapper keeps working. (The bug: the output should not grow with
-/// the square of the input; see crates/core/tests/properties.rs.)
+/// of output), out of memory in the then default 256 MiB. Fixed by the original content's
+/// budget (see crates/core/tests/properties.rs).
 #[test]
 fn thousands_of_containers_in_one_finding_map_with_the_original_content_shared() {
     let payload = std::fs::read(
@@ -407,4 +406,317 @@ fn thousands_of_containers_in_one_finding_map_with_the_original_content_shared()
             .all(|e| e.contains("\"event.original_content\""))
     );
     maps_normally(mapper());
+}
+
+// ---------------------------------------------------------------------------------------
+// Payloads at the core's default limits, built here (not committed): each maps under the
+// default `Limits` (memory sized from the core's limits), and one over each limit fails
+// naming it.
+
+/// One bare GuardDuty finding of about 440 bytes, distinct per `n`.
+fn small_finding(n: usize) -> String {
+    format!(
+        r#"{{"schemaVersion":"2.0","accountId":"123456789012","region":"us-east-1","partition":"aws","id":"small-{n:08}","arn":"arn:aws:guardduty:us-east-1:123456789012:detector/d1/finding/small-{n:08}","type":"Recon:EC2/Portscan","resource":{{"resourceType":"Instance","instanceDetails":{{"instanceId":"i-{n:017x}"}}}},"severity":5,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","title":"Unusual outbound port scan from EC2 instance i-{n:017x}."}}"#
+    )
+}
+
+/// A JSON array of `records` small findings.
+fn small_findings(records: usize) -> String {
+    let mut out = String::with_capacity(records * 460 + 2);
+    out.push('[');
+    for n in 0..records {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&small_finding(n));
+    }
+    out.push(']');
+    out
+}
+
+/// `findings` GuardDuty EKS findings on pods of `containers` containers each: one event
+/// per container.
+fn fanned_out(findings: usize, containers: usize) -> String {
+    let list: Vec<String> = (0..containers)
+        .map(|c| format!(r#"{{"name":"c{c}","image":"registry.example/app:{c}"}}"#))
+        .collect();
+    let list = list.join(",");
+    let mut out = String::from("[");
+    for n in 0..findings {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            r#"{{"accountId":"123456789012","region":"us-east-1","id":"pod-{n:06}","type":"PrivilegeEscalation:Runtime/DockerSocketAccessed","severity":8,"updatedAt":"2026-01-01T00:00:00Z","title":"Docker socket accessed","resource":{{"resourceType":"EKSCluster","eksClusterDetails":{{"name":"prod"}},"kubernetesDetails":{{"kubernetesWorkloadDetails":{{"name":"pod-{n}","type":"pods","namespace":"ns","containers":[{list}]}}}}}}}}"#
+        ));
+    }
+    out.push(']');
+    out
+}
+
+/// The default limits of the core.
+const MAX_PAYLOAD: usize = 64 * 1024 * 1024;
+const MAX_RECORDS: usize = 100_000;
+const MAX_EVENTS: usize = 250_000;
+
+fn events_of(out: &wit::Output) -> usize {
+    out.events.len()
+}
+
+/// The smallest guest memory (MiB) under which `payload` maps, by bisection.
+fn smallest_memory_mib(payload: &[u8]) -> usize {
+    let mib = 1024 * 1024;
+    let (mut lo, mut hi) = (16, 4095);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        match limited(mid * mib).transform("auto", payload, &default_options()) {
+            Ok(_) => hi = mid,
+            Err(HostError::OutOfMemory { .. }) => lo = mid + 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    lo
+}
+
+/// The figures in docs/robustness.md: the smallest memory limit for each payload at the
+/// core's limits (about 4 minutes on 2 cores). `cargo test -p secmap-host --test all
+/// limits::measure_the_memory_at_the_limits -- --ignored --nocapture`
+#[test]
+#[ignore = "a measurement for the docs, not a check (minutes)"]
+fn measure_the_memory_at_the_limits() {
+    let (real, records) = real_payload(MAX_PAYLOAD - 64 * 1024);
+    let cases = [
+        (
+            format!("{records} real findings, {} bytes", real.len()),
+            real,
+        ),
+        (
+            format!("{MAX_RECORDS} small findings"),
+            small_findings(MAX_RECORDS),
+        ),
+        (
+            format!("{MAX_EVENTS} container events (250 pods of 1,000)"),
+            fanned_out(250, 1000),
+        ),
+    ];
+    for (name, payload) in cases {
+        let start = std::time::Instant::now();
+        let out = limited(4095 * 1024 * 1024)
+            .transform("auto", payload.as_bytes(), &default_options())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let bytes: usize = out.events.iter().map(String::len).sum();
+        println!(
+            "{name}: {} bytes in, {} events, {bytes} bytes out, {:?}",
+            payload.len(),
+            events_of(&out),
+            start.elapsed()
+        );
+        println!(
+            "  smallest memory: {} MiB",
+            smallest_memory_mib(payload.as_bytes())
+        );
+    }
+}
+
+/// The default limits (the memory sized from the core's limits), with the generous time
+/// limit of these tests: on 2 shared cores the largest calls take 5 to 8 s of the default
+/// 10.
+fn defaults() -> Mapper {
+    limited(Limits::default().memory_bytes)
+}
+
+#[test]
+fn the_host_knows_the_core_s_default_limits() {
+    let core = secmap_core::Limits::default();
+    assert_eq!(secmap_host::CORE_MAX_PAYLOAD_BYTES, core.max_payload_bytes);
+    assert_eq!(secmap_host::CORE_MAX_EVENTS, core.max_events);
+    assert_eq!(MAX_PAYLOAD as u64, core.max_payload_bytes);
+    assert_eq!(MAX_RECORDS as u32, core.max_records);
+    assert_eq!(MAX_EVENTS as u32, core.max_events);
+}
+
+#[test]
+fn a_payload_of_real_findings_at_max_payload_bytes_maps_with_the_defaults() {
+    let (payload, records) = real_payload(MAX_PAYLOAD - 64 * 1024);
+    assert!(payload.len() <= MAX_PAYLOAD);
+    let out = defaults()
+        .transform("auto", payload.as_bytes(), &default_options())
+        .unwrap_or_else(|e| panic!("{} bytes: {e}", payload.len()));
+    assert_eq!(out.outcomes.len(), records);
+    // One byte over: refused by name.
+    let over = " ".repeat(MAX_PAYLOAD - payload.len() + 1) + &payload;
+    assert_limit(
+        defaults().transform("auto", over.as_bytes(), &default_options()),
+        "maxPayloadBytes",
+    );
+}
+
+#[test]
+fn max_records_small_findings_map_with_the_defaults() {
+    let payload = small_findings(MAX_RECORDS);
+    let out = defaults()
+        .transform("auto", payload.as_bytes(), &default_options())
+        .unwrap_or_else(|e| panic!("{} bytes: {e}", payload.len()));
+    assert_eq!(out.outcomes.len(), MAX_RECORDS);
+    assert_eq!(events_of(&out), MAX_RECORDS);
+    drop(out);
+    let over = format!(
+        "{},{}]",
+        &payload[..payload.len() - 1],
+        small_finding(MAX_RECORDS)
+    );
+    assert_limit(
+        defaults().transform("auto", over.as_bytes(), &default_options()),
+        "maxRecords",
+    );
+}
+
+#[test]
+fn max_events_map_with_the_defaults_and_one_more_is_refused_by_name() {
+    let payload = fanned_out(MAX_EVENTS / 1000, 1000);
+    let out = defaults()
+        .transform("auto", payload.as_bytes(), &default_options())
+        .unwrap_or_else(|e| panic!("{} bytes: {e}", payload.len()));
+    assert_eq!(events_of(&out), MAX_EVENTS);
+    drop(out);
+    // One event over, in a last pod of one container: `limit-exceeded`, not out of memory.
+    let last = fanned_out(1, 1).replace("pod-000000", "pod-last");
+    let over = format!("{},{}", &payload[..payload.len() - 1], &last[1..]);
+    assert_limit(
+        defaults().transform("auto", over.as_bytes(), &default_options()),
+        "maxEvents",
+    );
+    maps_normally(&defaults());
+}
+
+// ---------------------------------------------------------------------------------------
+// The CLI: bounded reads, non-regular files, escaped lines.
+
+struct Cli {
+    stdout: String,
+    stderr: String,
+    code: Option<i32>,
+    took: Duration,
+}
+
+/// Runs the `secmap` binary, killing it (and failing) after `limit`.
+fn cli(args: &[&str], limit: Duration) -> Cli {
+    use std::process::{Command, Stdio};
+    let start = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_secmap"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("secmap starts");
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("secmap {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("output");
+    Cli {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code(),
+        took: start.elapsed(),
+    }
+}
+
+/// A fresh directory of its own for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("secmap-limits-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+#[test]
+#[cfg(unix)]
+fn map_dev_zero_fails_fast_naming_the_payload_limit() {
+    let run = cli(&["map", "/dev/zero"], Duration::from_secs(60));
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("secmap: /dev/zero: limit-exceeded: limit `maxPayloadBytes` exceeded"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "[]\n");
+    assert!(run.took < Duration::from_secs(30), "{:?}", run.took);
+}
+
+#[test]
+#[cfg(unix)]
+fn check_skips_a_fifo_instead_of_waiting_on_it() {
+    let dir = scratch("fifo");
+    let fifo = dir.join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::fs::write(dir.join("a.json"), small_finding(1)).expect("write");
+    let run = cli(
+        &["check", dir.to_str().expect("UTF-8")],
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "{}: skipped: not a regular file (a FIFO)",
+            fifo.display()
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("1 file: 1 read, 0 failed"),
+        "{}",
+        run.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn vendor_text_cannot_forge_a_line() {
+    let dir = scratch("forge");
+    let forged = "x\nsecmap: total: 999 sent, 0 not delivered\u{1b}[2K";
+    // An EventBridge event of another source (its detail-type is quoted in the skip line)
+    // and a finding with the forged text in its title and as a key of its own (an unmapped
+    // source path), and one whose severity holds it (quoted in the rejection).
+    let other = serde_json::json!({"detail-type": forged, "source": "aws.evil", "detail": {}});
+    let mut finding: serde_json::Value = serde_json::from_str(&small_finding(2)).expect("json");
+    finding["title"] = forged.into();
+    finding[forged] = 1.into();
+    let mut bad = finding.clone();
+    bad["severity"] = forged.into();
+    let payload = serde_json::json!([other, finding, bad]).to_string();
+    let file = dir.join("forge.json");
+    std::fs::write(&file, payload).expect("write");
+    let path = file.to_str().expect("UTF-8");
+    for args in [vec!["check", path], vec!["map", path]] {
+        let run = cli(&args, Duration::from_secs(60));
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            !all.lines().any(|l| l.starts_with("secmap: total")),
+            "{args:?}: a forged line:\n{all}"
+        );
+        assert!(
+            !all.contains('\u{1b}'),
+            "{args:?}: an escape sequence:\n{all}"
+        );
+        assert!(
+            all.contains("x\\nsecmap: total: 999 sent"),
+            "{args:?}:\n{all}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use secmap_host::{Batch, Mapper, Options, default_options, json, wit};
 
-use crate::{CheckArgs, check_provider, failure, plural, summary};
+use crate::{CheckArgs, check_provider, escape, failure, plural, read_input, summary};
 
 /// Golden-test expectations and sidecars: outputs of secmap, not payloads.
 const NOT_PAYLOADS: &[&str] = &[".events.ndjson", ".report.json", ".options.json"];
@@ -33,7 +33,7 @@ pub fn run(mapper: &Mapper, args: CheckArgs) -> Result<ExitCode, Box<dyn std::er
     }
     let mut files = Vec::new();
     collect(&args.dir, &mut files).map_err(|e| format!("{}: {e}", args.dir.display()))?;
-    files.sort();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let options = Options {
         report_unmapped: Some(true),
         ..default_options()
@@ -41,7 +41,13 @@ pub fn run(mapper: &Mapper, args: CheckArgs) -> Result<ExitCode, Box<dyn std::er
     let mut out = BufWriter::new(io::stdout().lock());
     let mut totals = Totals::default();
     let mut batch = mapper.batch(args.reuse);
-    for path in &files {
+    for (path, kind) in &files {
+        if let Some(kind) = kind {
+            // Reading a FIFO would wait for a writer forever; a device may never end.
+            let file = escape::line(&path.display().to_string()).into_owned();
+            writeln!(out, "{file}: skipped: not a regular file ({kind})")?;
+            continue;
+        }
         check_file(
             &mut batch,
             &args.provider,
@@ -60,10 +66,11 @@ pub fn run(mapper: &Mapper, args: CheckArgs) -> Result<ExitCode, Box<dyn std::er
     })
 }
 
-/// Every payload file under `path` (or `path` itself when it is a file).
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
+/// Every payload file under `path` (or `path` itself when it is not a directory), each
+/// with what it is when it is not a regular file (found in a directory, it is skipped).
+fn collect(path: &Path, files: &mut Vec<(PathBuf, Option<&'static str>)>) -> io::Result<()> {
     if !fs::metadata(path)?.is_dir() {
-        files.push(path.to_owned());
+        files.push((path.to_owned(), None));
         return Ok(());
     }
     for entry in fs::read_dir(path)? {
@@ -73,13 +80,38 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
         if name.starts_with('.') {
             continue;
         }
-        if entry.file_type()?.is_dir() {
+        let mut kind = entry.file_type()?;
+        if kind.is_symlink() {
+            // What it points to decides (a dangling link is read, and fails as unreadable).
+            kind = fs::metadata(entry.path()).map_or(kind, |m| m.file_type());
+        }
+        if kind.is_dir() {
             collect(&entry.path(), files)?;
         } else if !NOT_PAYLOADS.iter().any(|s| name.ends_with(s)) {
-            files.push(entry.path());
+            let special = (!kind.is_file() && !kind.is_symlink()).then(|| special_kind(kind));
+            files.push((entry.path(), special));
         }
     }
     Ok(())
+}
+
+/// What a file that is neither a regular file nor a directory is.
+fn special_kind(kind: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "not a file"
 }
 
 fn check_file(
@@ -90,9 +122,9 @@ fn check_file(
     totals: &mut Totals,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let file = path.display().to_string();
+    let file = escape::line(&path.display().to_string()).into_owned();
     totals.files += 1;
-    let bytes = match fs::read(path) {
+    let bytes = match read_input(path) {
         Ok(bytes) => bytes,
         Err(e) => {
             totals.failed += 1;
@@ -119,13 +151,15 @@ fn check_file(
             wit::Outcome::Skipped(s) => {
                 totals.skipped += 1;
                 let reason = json::skip_reason(s.reason);
-                writeln!(out, "  {record}: skipped: {reason}: {}", s.message)?;
+                let line = format!("  {record}: skipped: {reason}: {}", s.message);
+                writeln!(out, "{}", escape::line(&line))?;
             }
             wit::Outcome::Rejected(e) => {
                 totals.rejected += 1;
                 let code = json::error_code(e.code);
                 let at = secmap_host::location(e);
-                writeln!(out, "  {record}: rejected: {code}: {}{at}", e.message)?;
+                let line = format!("  {record}: rejected: {code}: {}{at}", e.message);
+                writeln!(out, "{}", escape::line(&line))?;
             }
         }
     }
@@ -175,7 +209,8 @@ fn report_totals(t: &Totals, out: &mut impl Write) -> io::Result<()> {
     // Most frequent first; the map's order (by path) breaks ties.
     paths.sort_by(|a, b| b.1.cmp(a.1));
     for (path, count) in paths {
-        writeln!(out, "{count:>7}  {path}")?;
+        // Source paths are the payload's own keys.
+        writeln!(out, "{count:>7}  {}", escape::line(path))?;
     }
     Ok(())
 }

@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use secmap_host::{HostError, Limits, Mapper, Output, wit};
+use secmap_host::{CORE_MAX_PAYLOAD_BYTES, HostError, Limits, Mapper, Output, wit};
 
 mod check;
+mod escape;
 mod examples;
 mod forward;
 mod map;
@@ -28,12 +29,13 @@ mod spool;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Memory limit of the sandbox, per file, in MiB
+    /// Memory limit of the sandbox, per file, in MiB (default: what the core's limits
+    /// need, 2 × 64 MiB of payload + 3 KiB × 250,000 events + 64 MiB)
     #[arg(
         long,
         global = true,
         value_name = "MIB",
-        default_value_t = 256,
+        default_value_t = Limits::default().memory_bytes >> 20,
         help_heading = "Sandbox"
     )]
     memory: usize,
@@ -276,22 +278,36 @@ fn is_stdin(path: &Path) -> bool {
     path == Path::new("-")
 }
 
+/// Reads a payload, at most the core's `maxPayloadBytes` and one byte more: a longer input
+/// (a 2 GiB stream on stdin, `/dev/zero`) is never held whole, and the byte over the limit
+/// makes the component refuse it by name (`limit-exceeded`, `maxPayloadBytes`), as it
+/// would the whole input.
 fn read_input(path: &Path) -> io::Result<Vec<u8>> {
+    read_bounded(path, CORE_MAX_PAYLOAD_BYTES)
+}
+
+fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    let cap = max.saturating_add(1);
+    let mut bytes = Vec::new();
     if is_stdin(path) {
-        let mut bytes = Vec::new();
-        io::stdin().lock().read_to_end(&mut bytes)?;
-        Ok(bytes)
+        io::stdin().lock().take(cap).read_to_end(&mut bytes)?;
     } else {
-        std::fs::read(path)
+        let file = std::fs::File::open(path)?;
+        // A regular file says its size: one allocation. Devices and pipes say 0 and grow.
+        let len = file.metadata().map_or(0, |m| m.len()).min(cap);
+        bytes.reserve_exact(usize::try_from(len).unwrap_or(0));
+        file.take(cap).read_to_end(&mut bytes)?;
     }
+    Ok(bytes)
 }
 
 /// One stderr line per rejected record: `secmap: FILE: record N rejected: CODE: MESSAGE
 /// (at POINTER, line L column C)`, so that `map` and `forward` say why, not only how many.
+/// Escaped: the message and pointer carry vendor text.
 fn print_rejections(file: &str, out: &Output) {
     for o in &out.outcomes {
         if let wit::Outcome::Rejected(e) = &o.outcome {
-            eprintln!(
+            let line = format!(
                 "secmap: {file}: record {} rejected: {}: {}{}",
                 o.index,
                 secmap_host::json::error_code(e.code),
@@ -299,6 +315,7 @@ fn print_rejections(file: &str, out: &Output) {
                 secmap_host::forward::escape_control(&e.message),
                 secmap_host::location(e)
             );
+            eprintln!("{}", escape::line(&line));
         }
     }
 }
@@ -328,8 +345,13 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// `FILE:LINE:COLUMN: CODE: MESSAGE` for a file that failed as a whole.
+/// `FILE:LINE:COLUMN: CODE: MESSAGE` for a file that failed as a whole, escaped (the
+/// message and pointer may quote the payload).
 fn failure(file: &str, error: &HostError) -> String {
+    escape::line(&failure_text(file, error)).into_owned()
+}
+
+fn failure_text(file: &str, error: &HostError) -> String {
     match error {
         HostError::Transform(e) => {
             let at = match (e.line, e.column) {

@@ -165,16 +165,12 @@ fn read<'a>(shape: &Shape<'_>, cx: &'a Cx<'a>) -> Result<Alert<'a>, Error> {
 /// an alert share them, and an alert naming many resources (one in every sample) would
 /// otherwise copy them once per resource, output quadratic in the input. The same budget
 /// as `event.original_content`'s.
-const SHARED_PER_RECORD: usize = crate::run::ORIGINAL_CONTENT_PER_RECORD;
+const SHARED_PER_RECORD: usize = crate::budget::SHARED_PER_RECORD;
 
 /// How many of `events` carry the shared fields of `len` bytes: all within the budget,
 /// else as many as fit, and at least the first.
 fn copies_of_shared(len: usize, events: usize) -> usize {
-    if len.saturating_mul(events) <= SHARED_PER_RECORD {
-        events
-    } else {
-        (SHARED_PER_RECORD / len.max(1)).clamp(1, events)
-    }
+    crate::budget::copies(len, events, SHARED_PER_RECORD)
 }
 
 /// The bytes of the fields every event of the alert would repeat (beyond the finding's
