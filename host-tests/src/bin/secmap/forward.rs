@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use secmap_host::forward::{
-    DeadLetter, EventId, ForwardOptions, Forwarder, Level, Sink, clean, escape_control,
+    DeadLetter, EventId, ForwardError, ForwardOptions, Forwarder, Level, Sink, clean,
+    escape_control, network,
 };
 use secmap_host::{Mapper, Options, default_options};
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -36,7 +37,34 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
             return Ok(ExitCode::from(2));
         }
     };
-    let mut fo = ForwardOptions::new(args.endpoint.clone(), token.clone());
+    let endpoint = match (&args.endpoint, &args.environment_url) {
+        (Some(e), _) => e.clone(),
+        (None, Some(env_url)) => match network::endpoint_from_environment_url(env_url) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("secmap: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        (None, None) => {
+            eprintln!(
+                "secmap: give --endpoint URL (or DT_INGEST_URL), or DT_ENVIRONMENT_URL (e.g. https://<env-id>.live.dynatrace.com)"
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
+    // SSL_CERT_FILE replaces the OS store (as in OpenSSL): one that gives nothing would
+    // leave only the bundled roots, silently; say so instead.
+    if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty())
+        && let Err(e) = network::ca_file(Path::new(&file))
+    {
+        eprintln!("secmap: SSL_CERT_FILE: {}", clean(&e.to_string(), &token));
+        return Ok(ExitCode::from(2));
+    }
+    let mut fo = ForwardOptions::new(endpoint.clone(), token.clone());
+    fo.ca_files = args.ca_file.clone();
+    fo.proxy =
+        network::proxy_from_env(&endpoint, |name| std::env::var(name).ok()).map(|(_, url)| url);
     fo.max_batch_bytes = args.max_batch_bytes;
     fo.max_batch_events = args.max_batch_events;
     fo.max_attempts = args.max_attempts;
@@ -45,8 +73,17 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
     fo.timeout = Duration::from_millis(args.request_timeout_ms);
     let forwarder = match Forwarder::new(fo) {
         Ok(f) => f,
-        Err(e) => {
+        Err(ForwardError::Config(e)) => {
             eprintln!("secmap: DT_API_TOKEN/--endpoint/limits: {e}");
+            return Ok(ExitCode::from(2));
+        }
+        // CA file paths are the user's own text, but may hold anything: cleaned.
+        Err(e @ ForwardError::CaFile(_)) => {
+            eprintln!("secmap: --ca-file {}", clean(&e.to_string(), &token));
+            return Ok(ExitCode::from(2));
+        }
+        Err(e @ ForwardError::Proxy(_)) => {
+            eprintln!("secmap: {}", clean(&e.to_string(), &token));
             return Ok(ExitCode::from(2));
         }
     };
