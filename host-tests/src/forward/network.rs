@@ -363,11 +363,11 @@ mod tests {
             ("HTTP_PROXY", "http://p:3128"),
         ]);
         assert_eq!(
-            proxy_from_env("https://x.example.com/a", &both),
+            proxy_from_env("https://x.example.com/a", both),
             Some(("HTTPS_PROXY", "http://s:3128".to_owned()))
         );
         assert_eq!(
-            proxy_from_env("http://x.example.com/a", &both),
+            proxy_from_env("http://x.example.com/a", both),
             Some(("HTTP_PROXY", "http://p:3128".to_owned()))
         );
         let lower = env(&[("https_proxy", "http://l:1"), ("HTTPS_PROXY", "http://u:1")]);
@@ -384,12 +384,9 @@ mod tests {
             ("HTTPS_PROXY", "http://s:3128"),
             ("NO_PROXY", "localhost, .internal.example,10.0.0.0/8"),
         ]);
-        assert_eq!(
-            proxy_from_env("https://a.internal.example/x", &bypass),
-            None
-        );
-        assert_eq!(proxy_from_env("https://10.1.2.3:443/x", &bypass), None);
-        assert!(proxy_from_env("https://abc.live.dynatrace.com/x", &bypass).is_some());
+        assert_eq!(proxy_from_env("https://a.internal.example/x", bypass), None);
+        assert_eq!(proxy_from_env("https://10.1.2.3:443/x", bypass), None);
+        assert!(proxy_from_env("https://abc.live.dynatrace.com/x", bypass).is_some());
         assert_eq!(
             proxy_from_env("https://x/", env(&[("HTTPS_PROXY", " ")])),
             None

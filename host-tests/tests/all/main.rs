@@ -5,6 +5,7 @@
 
 mod cli;
 mod forward;
+mod forward_network;
 mod golden;
 mod limits;
 mod sandbox;

@@ -2,11 +2,12 @@
 //! delivery engine decides; this file keeps the files (spool, dead letters) and the
 //! signals. See `spool.rs` for what survives a kill.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use secmap_host::forward::{
     DeadLetter, EventId, ForwardError, ForwardOptions, Forwarder, Level, Sink, clean,
@@ -257,8 +258,17 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
         dead_written: 0,
         dead_unwritten: 0,
         spool_error: None,
+        progress: std::io::stderr()
+            .is_terminal()
+            .then(|| Progress::new(total as u64)),
     };
+    if let Some(p) = sink.progress.as_mut() {
+        p.draw(true);
+    }
     let report = forwarder.send(events, &mut sink);
+    if let Some(p) = sink.progress.as_mut() {
+        p.clear();
+    }
     let (dead_written, dead_unwritten, spool_error) = (
         sink.dead_written,
         sink.dead_unwritten,
@@ -339,6 +349,55 @@ struct CliSink<'a> {
     dead_written: u64,
     dead_unwritten: u64,
     spool_error: Option<std::io::Error>,
+    /// Only when stderr is a terminal: logs and pipes get the lines alone.
+    progress: Option<Progress>,
+}
+
+/// One line of progress, redrawn in place on a terminal (at most [`Progress::EVERY`]).
+struct Progress {
+    total: u64,
+    sent: u64,
+    dead: u64,
+    drawn: Option<Instant>,
+    shown: bool,
+}
+
+impl Progress {
+    const EVERY: Duration = Duration::from_millis(250);
+
+    fn new(total: u64) -> Progress {
+        Progress {
+            total,
+            sent: 0,
+            dead: 0,
+            drawn: None,
+            shown: false,
+        }
+    }
+
+    /// Draws the line, unless it was drawn less than [`Progress::EVERY`] ago and `now`
+    /// is false.
+    fn draw(&mut self, now: bool) {
+        if !now && self.drawn.is_some_and(|t| t.elapsed() < Self::EVERY) {
+            return;
+        }
+        let remaining = self.total.saturating_sub(self.sent + self.dead);
+        // \r and "erase line": the line is rewritten, not appended.
+        eprint!(
+            "\r\x1b[2Ksecmap: {} sent, {} dead-lettered, {remaining} remaining",
+            self.sent, self.dead
+        );
+        self.drawn = Some(Instant::now());
+        self.shown = true;
+    }
+
+    /// Erases the line, so that the next line starts clean.
+    fn clear(&mut self) {
+        if self.shown {
+            eprint!("\r\x1b[2K");
+            self.shown = false;
+        }
+    }
 }
 
 impl CliSink<'_> {
@@ -354,16 +413,29 @@ impl CliSink<'_> {
 
 impl Sink for CliSink<'_> {
     fn log(&mut self, _level: Level, line: &str) {
+        if let Some(p) = self.progress.as_mut() {
+            p.clear();
+        }
         eprintln!("secmap: {line}");
+        if let Some(p) = self.progress.as_mut() {
+            p.draw(true);
+        }
     }
 
     fn delivered(&mut self, first: EventId, count: usize) {
         self.settle(first, count);
+        if let Some(p) = self.progress.as_mut() {
+            p.sent += count as u64;
+            p.draw(false);
+        }
     }
 
     fn dead_letter(&mut self, letter: DeadLetter) {
         let n = letter.events.len();
         let attempts = letter.attempts;
+        if let Some(p) = self.progress.as_mut() {
+            p.clear();
+        }
         eprintln!(
             "secmap: {} not delivered after {}: {}",
             plural(n, "event"),
@@ -387,6 +459,10 @@ impl Sink for CliSink<'_> {
                     self.dead_unwritten += n as u64;
                 }
             },
+        }
+        if let Some(p) = self.progress.as_mut() {
+            p.dead += n as u64;
+            p.draw(true);
         }
     }
 
