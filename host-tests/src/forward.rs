@@ -68,7 +68,7 @@ impl fmt::Display for ForwardError {
             ForwardError::CaFile(e) => e.fmt(f),
             ForwardError::Proxy(url) => write!(
                 f,
-                "the proxy {url} is not a proxy URL (http://[user:password@]host:port)"
+                "the proxy {url} is not an HTTP(S) proxy URL (http://[user:password@]host:port)"
             ),
         }
     }
@@ -170,10 +170,18 @@ impl Forwarder {
         // Always set: ureq's default would read the proxy from the environment itself.
         let proxy = match &options.proxy {
             None => None,
-            Some(url) => Some(
-                ureq::Proxy::new(url)
-                    .map_err(|_| ForwardError::Proxy(network::redact_userinfo(url)))?,
-            ),
+            // HTTP(S) CONNECT only: SOCKS needs a ureq feature this build leaves out.
+            Some(url) => match ureq::Proxy::new(url) {
+                Ok(p)
+                    if matches!(
+                        p.protocol(),
+                        ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
+                    ) =>
+                {
+                    Some(p)
+                }
+                _ => return Err(ForwardError::Proxy(network::redact_userinfo(url))),
+            },
         };
         let tls = ureq::tls::TlsConfig::builder()
             .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(
@@ -350,10 +358,16 @@ mod tests {
     fn a_bad_proxy_is_refused_without_its_password() {
         let mut o = ForwardOptions::new("http://127.0.0.1:1/x", "dt0c01.SECRET");
         o.proxy = Some("ftp://user:PROXYPASS@proxy:21".to_owned());
-        let e = Forwarder::new(o).unwrap_err().to_string();
+        let e = Forwarder::new(o.clone()).unwrap_err().to_string();
         assert_eq!(
             e,
-            "the proxy ftp://***@proxy:21 is not a proxy URL (http://[user:password@]host:port)"
+            "the proxy ftp://***@proxy:21 is not an HTTP(S) proxy URL (http://[user:password@]host:port)"
+        );
+        o.proxy = Some("socks5://user:PROXYPASS@proxy:1080".to_owned());
+        let e = Forwarder::new(o).unwrap_err().to_string();
+        assert!(
+            e.starts_with("the proxy socks5://***@proxy:1080 is not"),
+            "{e}"
         );
     }
 }

@@ -500,7 +500,7 @@ fn proxy_urls_are_shown_without_credentials() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.ends_with(
-            "secmap: the proxy ftp://***@proxy.example:21 is not a proxy URL (http://[user:password@]host:port)\n"
+            "secmap: the proxy ftp://***@proxy.example:21 is not an HTTP(S) proxy URL (http://[user:password@]host:port)\n"
         ),
         "{}",
         run.stderr
@@ -530,7 +530,11 @@ fn dt_environment_url_gets_the_ingest_path() {
     let mut a = vec!["--ca-file", ca];
     a.extend(FAST);
     a.push(EC2);
-    let run = forward(&[("DT_ENVIRONMENT_URL", &env_url)], &a);
+    // A blank DT_INGEST_URL counts as unset.
+    let run = forward(
+        &[("DT_INGEST_URL", " "), ("DT_ENVIRONMENT_URL", &env_url)],
+        &a,
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(ingest.paths(), [INGEST_PATH]);
 

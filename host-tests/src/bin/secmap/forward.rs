@@ -38,8 +38,12 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
             return Ok(ExitCode::from(2));
         }
     };
-    let endpoint = match (&args.endpoint, &args.environment_url) {
-        (Some(e), _) => e.clone(),
+    // Blank counts as unset, as in the JS hosts' settings.
+    fn set(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
+    let endpoint = match (set(&args.endpoint), set(&args.environment_url)) {
+        (Some(e), _) => e.to_owned(),
         (None, Some(env_url)) => match network::endpoint_from_environment_url(env_url) {
             Ok(e) => e,
             Err(e) => {
