@@ -3,10 +3,14 @@
 //! the text of reasons) is made by the delivery engine `secmap-delivery`, the same one the
 //! JavaScript forwarder drives through wasm-bindgen. This module only does HTTP (ureq,
 //! redirects off, response bodies read up to [`BODY_EXCERPT_LIMIT`]), the clock, waiting,
-//! and stopping early when the host asks (SIGTERM/SIGINT in the CLI).
+//! and stopping early when the host asks (SIGTERM/SIGINT in the CLI). Whom TLS trusts and
+//! which proxy to use are decided in [`network`].
+
+pub mod network;
 
 use std::fmt;
 use std::io::Read;
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -36,7 +40,41 @@ pub struct ForwardOptions {
     pub max_delay: Duration,
     /// Per-request timeout. Default 30 s.
     pub timeout: Duration,
+    /// PEM files of extra trust anchors (a private CA, a TLS-inspecting proxy's CA), next
+    /// to the OS store (see [`network::Trust`]). Default none.
+    pub ca_files: Vec<PathBuf>,
+    /// The proxy URL (`http://[user:password@]host:port`, tunnelled with CONNECT), already
+    /// chosen for the endpoint, e.g. by [`network::proxy_from_env`]. Default none: a
+    /// direct connection, whatever the environment says.
+    pub proxy: Option<String>,
 }
+
+/// Why a [`Forwarder`] cannot be made. The texts never hold the token or proxy
+/// credentials.
+#[derive(Debug)]
+pub enum ForwardError {
+    /// The engine refuses the endpoint, token or limits.
+    Config(ConfigError),
+    /// A CA file gives no trust anchor.
+    CaFile(network::CaFileError),
+    /// The proxy URL is not one (shown with its user info redacted).
+    Proxy(String),
+}
+
+impl fmt::Display for ForwardError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ForwardError::Config(e) => e.fmt(f),
+            ForwardError::CaFile(e) => e.fmt(f),
+            ForwardError::Proxy(url) => write!(
+                f,
+                "the proxy {url} is not an HTTP(S) proxy URL (http://[user:password@]host:port)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ForwardError {}
 
 impl ForwardOptions {
     /// Options for `endpoint` with `token` (a Dynatrace access token with scope
@@ -51,6 +89,8 @@ impl ForwardOptions {
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
             timeout: Duration::from_secs(30),
+            ca_files: Vec::new(),
+            proxy: None,
         }
     }
 
@@ -87,6 +127,11 @@ impl fmt::Debug for ForwardOptions {
             .field("base_delay", &self.base_delay)
             .field("max_delay", &self.max_delay)
             .field("timeout", &self.timeout)
+            .field("ca_files", &self.ca_files)
+            .field(
+                "proxy",
+                &self.proxy.as_deref().map(network::redact_userinfo),
+            )
             .finish()
     }
 }
@@ -117,10 +162,35 @@ pub struct Forwarder {
 }
 
 impl Forwarder {
-    /// A forwarder; `Err` when the engine refuses the options (endpoint, token, limits).
-    pub fn new(options: ForwardOptions) -> Result<Forwarder, ConfigError> {
-        Engine::new(options.engine_config())?;
+    /// A forwarder; `Err` when the engine refuses the options (endpoint, token, limits),
+    /// a CA file has no certificate, or the proxy is no URL.
+    pub fn new(options: ForwardOptions) -> Result<Forwarder, ForwardError> {
+        Engine::new(options.engine_config()).map_err(ForwardError::Config)?;
+        let trust = network::Trust::load(&options.ca_files).map_err(ForwardError::CaFile)?;
+        // Always set: ureq's default would read the proxy from the environment itself.
+        let proxy = match &options.proxy {
+            None => None,
+            // HTTP(S) CONNECT only: SOCKS needs a ureq feature this build leaves out.
+            Some(url) => match ureq::Proxy::new(url) {
+                Ok(p)
+                    if matches!(
+                        p.protocol(),
+                        ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
+                    ) =>
+                {
+                    Some(p)
+                }
+                _ => return Err(ForwardError::Proxy(network::redact_userinfo(url))),
+            },
+        };
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(
+                trust.certs,
+            )))
+            .build();
         let agent = ureq::Agent::config_builder()
+            .tls_config(tls)
+            .proxy(proxy)
             .timeout_global(Some(options.timeout))
             .http_status_as_error(false)
             // The engine decides about redirects: a 3xx must reach it as it is.
@@ -273,8 +343,31 @@ mod tests {
     #[test]
     fn bad_options_are_refused_before_any_request() {
         let o = ForwardOptions::new("ftp://x/", "dt0c01.SECRET");
-        assert_eq!(Forwarder::new(o).unwrap_err(), ConfigError::Endpoint);
+        assert!(matches!(
+            Forwarder::new(o).unwrap_err(),
+            ForwardError::Config(ConfigError::Endpoint)
+        ));
         let o = ForwardOptions::new("http://127.0.0.1:1/x", "with space");
-        assert_eq!(Forwarder::new(o).unwrap_err(), ConfigError::Token);
+        assert!(matches!(
+            Forwarder::new(o).unwrap_err(),
+            ForwardError::Config(ConfigError::Token)
+        ));
+    }
+
+    #[test]
+    fn a_bad_proxy_is_refused_without_its_password() {
+        let mut o = ForwardOptions::new("http://127.0.0.1:1/x", "dt0c01.SECRET");
+        o.proxy = Some("ftp://user:PROXYPASS@proxy:21".to_owned());
+        let e = Forwarder::new(o.clone()).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "the proxy ftp://***@proxy:21 is not an HTTP(S) proxy URL (http://[user:password@]host:port)"
+        );
+        o.proxy = Some("socks5://user:PROXYPASS@proxy:1080".to_owned());
+        let e = Forwarder::new(o).unwrap_err().to_string();
+        assert!(
+            e.starts_with("the proxy socks5://***@proxy:1080 is not"),
+            "{e}"
+        );
     }
 }

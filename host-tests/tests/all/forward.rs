@@ -9,6 +9,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::forward_network::WithoutNetworkEnv;
 use crate::{golden_events, workspace_root};
 
 mod component;
@@ -104,6 +105,8 @@ fn forward(token: Option<&str>, args: &[&str]) -> Run {
         .args(args)
         .current_dir(workspace_root())
         .env_remove("DT_INGEST_URL")
+        // No proxy, CA or environment URL of the machine running the tests.
+        .envs_remove_network()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

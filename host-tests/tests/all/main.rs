@@ -6,6 +6,7 @@
 mod batch;
 mod cli;
 mod forward;
+mod forward_network;
 mod golden;
 mod limits;
 mod sandbox;

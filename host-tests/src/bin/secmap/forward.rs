@@ -2,14 +2,16 @@
 //! delivery engine decides; this file keeps the files (spool, dead letters) and the
 //! signals. See `spool.rs` for what survives a kill.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use secmap_host::forward::{
-    DeadLetter, EventId, ForwardOptions, Forwarder, Level, Sink, clean, escape_control,
+    DeadLetter, EventId, ForwardError, ForwardOptions, Forwarder, Level, Sink, clean,
+    escape_control, network,
 };
 use secmap_host::{Mapper, Options, default_options};
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -36,7 +38,38 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
             return Ok(ExitCode::from(2));
         }
     };
-    let mut fo = ForwardOptions::new(args.endpoint.clone(), token.clone());
+    // Blank counts as unset, as in the JS hosts' settings.
+    fn set(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
+    let endpoint = match (set(&args.endpoint), set(&args.environment_url)) {
+        (Some(e), _) => e.to_owned(),
+        (None, Some(env_url)) => match network::endpoint_from_environment_url(env_url) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("secmap: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        (None, None) => {
+            eprintln!(
+                "secmap: give --endpoint URL (or DT_INGEST_URL), or DT_ENVIRONMENT_URL (e.g. https://<env-id>.live.dynatrace.com)"
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
+    // SSL_CERT_FILE replaces the OS store (as in OpenSSL): one that gives nothing would
+    // leave only the bundled roots, silently; say so instead.
+    if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty())
+        && let Err(e) = network::ca_file(Path::new(&file))
+    {
+        eprintln!("secmap: SSL_CERT_FILE: {}", clean(&e.to_string(), &token));
+        return Ok(ExitCode::from(2));
+    }
+    let mut fo = ForwardOptions::new(endpoint.clone(), token.clone());
+    fo.ca_files = args.ca_file.clone();
+    fo.proxy =
+        network::proxy_from_env(&endpoint, |name| std::env::var(name).ok()).map(|(_, url)| url);
     fo.max_batch_bytes = args.max_batch_bytes;
     fo.max_batch_events = args.max_batch_events;
     fo.max_attempts = args.max_attempts;
@@ -45,8 +78,17 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
     fo.timeout = Duration::from_millis(args.request_timeout_ms);
     let forwarder = match Forwarder::new(fo) {
         Ok(f) => f,
-        Err(e) => {
+        Err(ForwardError::Config(e)) => {
             eprintln!("secmap: DT_API_TOKEN/--endpoint/limits: {e}");
+            return Ok(ExitCode::from(2));
+        }
+        // CA file paths are the user's own text, but may hold anything: cleaned.
+        Err(e @ ForwardError::CaFile(_)) => {
+            eprintln!("secmap: --ca-file {}", clean(&e.to_string(), &token));
+            return Ok(ExitCode::from(2));
+        }
+        Err(e @ ForwardError::Proxy(_)) => {
+            eprintln!("secmap: {}", clean(&e.to_string(), &token));
             return Ok(ExitCode::from(2));
         }
     };
@@ -220,8 +262,17 @@ pub fn run(mapper: &Mapper, args: ForwardArgs) -> Result<ExitCode, Box<dyn std::
         dead_written: 0,
         dead_unwritten: 0,
         spool_error: None,
+        progress: std::io::stderr()
+            .is_terminal()
+            .then(|| Progress::new(total as u64)),
     };
+    if let Some(p) = sink.progress.as_mut() {
+        p.draw(true);
+    }
     let report = forwarder.send(events, &mut sink);
+    if let Some(p) = sink.progress.as_mut() {
+        p.clear();
+    }
     let (dead_written, dead_unwritten, spool_error) = (
         sink.dead_written,
         sink.dead_unwritten,
@@ -302,6 +353,55 @@ struct CliSink<'a> {
     dead_written: u64,
     dead_unwritten: u64,
     spool_error: Option<std::io::Error>,
+    /// Only when stderr is a terminal: logs and pipes get the lines alone.
+    progress: Option<Progress>,
+}
+
+/// One line of progress, redrawn in place on a terminal (at most [`Progress::EVERY`]).
+struct Progress {
+    total: u64,
+    sent: u64,
+    dead: u64,
+    drawn: Option<Instant>,
+    shown: bool,
+}
+
+impl Progress {
+    const EVERY: Duration = Duration::from_millis(250);
+
+    fn new(total: u64) -> Progress {
+        Progress {
+            total,
+            sent: 0,
+            dead: 0,
+            drawn: None,
+            shown: false,
+        }
+    }
+
+    /// Draws the line, unless it was drawn less than [`Progress::EVERY`] ago and `now`
+    /// is false.
+    fn draw(&mut self, now: bool) {
+        if !now && self.drawn.is_some_and(|t| t.elapsed() < Self::EVERY) {
+            return;
+        }
+        let remaining = self.total.saturating_sub(self.sent + self.dead);
+        // \r and "erase line": the line is rewritten, not appended.
+        eprint!(
+            "\r\x1b[2Ksecmap: {} sent, {} dead-lettered, {remaining} remaining",
+            self.sent, self.dead
+        );
+        self.drawn = Some(Instant::now());
+        self.shown = true;
+    }
+
+    /// Erases the line, so that the next line starts clean.
+    fn clear(&mut self) {
+        if self.shown {
+            eprint!("\r\x1b[2K");
+            self.shown = false;
+        }
+    }
 }
 
 impl CliSink<'_> {
@@ -317,16 +417,29 @@ impl CliSink<'_> {
 
 impl Sink for CliSink<'_> {
     fn log(&mut self, _level: Level, line: &str) {
+        if let Some(p) = self.progress.as_mut() {
+            p.clear();
+        }
         eprintln!("secmap: {line}");
+        if let Some(p) = self.progress.as_mut() {
+            p.draw(true);
+        }
     }
 
     fn delivered(&mut self, first: EventId, count: usize) {
         self.settle(first, count);
+        if let Some(p) = self.progress.as_mut() {
+            p.sent += count as u64;
+            p.draw(false);
+        }
     }
 
     fn dead_letter(&mut self, letter: DeadLetter) {
         let n = letter.events.len();
         let attempts = letter.attempts;
+        if let Some(p) = self.progress.as_mut() {
+            p.clear();
+        }
         eprintln!(
             "secmap: {} not delivered after {}: {}",
             plural(n, "event"),
@@ -350,6 +463,10 @@ impl Sink for CliSink<'_> {
                     self.dead_unwritten += n as u64;
                 }
             },
+        }
+        if let Some(p) = self.progress.as_mut() {
+            p.dead += n as u64;
+            p.draw(true);
         }
     }
 

@@ -90,6 +90,12 @@ enum Command {
     /// a spool (FILE.spool, fsync'd): SIGTERM/SIGINT dead-letter the rest and exit 143/130;
     /// after a kill or a full disk, `--resume` sends what is left. Exit status 0 only when
     /// every event was delivered.
+    ///
+    /// TLS trusts the OS certificate store (or SSL_CERT_FILE/SSL_CERT_DIR when set, as
+    /// OpenSSL does; Mozilla's bundled roots when the store is empty) plus every
+    /// `--ca-file`. A proxy is taken from https_proxy/HTTPS_PROXY (http_proxy/HTTP_PROXY
+    /// for an http endpoint, then ALL_PROXY) and tunnelled with CONNECT, unless
+    /// no_proxy/NO_PROXY names the endpoint's host. On a terminal, stderr shows progress.
     Forward(ForwardArgs),
 }
 
@@ -107,7 +113,20 @@ struct ExamplesArgs {
 struct ForwardArgs {
     /// The ingest URL, e.g. https://<env-id>.live.dynatrace.com/platform/ingest/v1/security.events
     #[arg(long, value_name = "URL", env = "DT_INGEST_URL")]
-    endpoint: String,
+    endpoint: Option<String>,
+    /// The environment URL, e.g. https://<env-id>.live.dynatrace.com, when no --endpoint is
+    /// given: the ingest path /platform/ingest/v1/security.events is appended
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "DT_ENVIRONMENT_URL",
+        hide_env_values = true
+    )]
+    environment_url: Option<String>,
+    /// Also trust the CA certificates in this PEM file (a private CA, a TLS-inspecting
+    /// proxy); repeatable. The OS store stays trusted
+    #[arg(long, value_name = "PEM")]
+    ca_file: Vec<PathBuf>,
     /// Provider: `auto` (detect per record), `defender-for-cloud` or `guardduty`
     #[arg(long, short, value_name = "PROVIDER", default_value = "auto")]
     provider: String,

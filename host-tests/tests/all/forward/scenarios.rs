@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::{Fake, TOKEN, tempdir};
+use crate::forward_network::WithoutNetworkEnv;
 use crate::workspace_root;
 
 /// The scenario's events, as every runner builds them.
@@ -49,6 +50,8 @@ fn secmap(args: &[&str]) -> Command {
         .args(args)
         .current_dir(workspace_root())
         .env_remove("DT_INGEST_URL")
+        // No proxy, CA or environment URL of the machine running the tests.
+        .envs_remove_network()
         .env("DT_API_TOKEN", TOKEN)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
