@@ -3,6 +3,7 @@
 // is built or serialized again on the way).
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 
 import { transform } from 'secmap';
 import { createForwarder } from 'secmap/forward';
@@ -151,5 +152,24 @@ describe('send(transform output)', () => {
     assert.equal(fake.requests.length, 0);
     // An empty body sends nothing and is fine.
     assert.deepEqual(await fwd.send('[]'), { sent: 0, deadLettered: 0, retried: 0, requests: 0, ok: true });
+  });
+});
+
+describe('the WIT delivery interface: push-body', () => {
+  // The component as `cargo xtask build` transpiled it (target/jco); skipped without it.
+  const jco = new URL('../../../target/jco/secmap.js', import.meta.url);
+
+  it('pushes the golden body whole and sends it byte for byte; refuses a bad body whole', async (t) => {
+    if (!existsSync(jco)) return t.skip('target/jco is missing: run `cargo xtask build`');
+    const { delivery } = await import(jco.href);
+    const [{ lines, golden }] = goldenCases().filter(({ lines }) => lines.length > 5);
+    const engine = delivery.Engine.create({ endpoint: 'https://abc.live.dynatrace.com/x', token: TOKEN, seed: 0n });
+    assert.deepEqual(engine.pushBody(golden), { first: 0n, count: BigInt(lines.length) });
+    assert.throws(() => engine.pushBody('[{},1]'), (e) => /element at \/1 is not a JSON object/.test(String(e.payload ?? e)));
+    engine.finish();
+    const action = engine.next(0n);
+    assert.equal(action.tag, 'send');
+    assert.equal(action.val.body, golden);
+    assert.equal(action.val.count, lines.length);
   });
 });
