@@ -98,7 +98,8 @@ const forwarderOptions: ForwarderOptions = {
     const code: 'http-status' | 'timeout' | 'network' | 'too-large' = letter.reason.code;
     const status: number | undefined = letter.reason.status;
     const attempts: number = letter.reason.attempts;
-    void [code, status, attempts];
+    const first: number = letter.first;
+    void [code, status, attempts, first];
   },
   logger: console,
   fetch: globalThis.fetch,
@@ -107,7 +108,14 @@ const forwarder: Forwarder = createForwarder(forwarderOptions);
 createForwarder({ endpoint: 'https://abc12345.live.dynatrace.com/platform/ingest/v1/security.events', token: 't' });
 
 async function forwardAll(): Promise<boolean> {
-  const result: SendResult = await forwarder.send(transform('auto', '{}').events);
+  const output = transform('auto', '{}');
+  // The output itself (its body, as the core wrote it), its bytes or text, several
+  // outputs, or event objects.
+  const result: SendResult = await forwarder.send(output);
+  await forwarder.send(output.bodyBytes);
+  await forwarder.send(output.body);
+  await forwarder.send([output, output]);
+  await forwarder.send(output.events);
   const total: number = forwarder.counters.sent + forwarder.counters.deadLettered;
   void total;
   return result.ok && result.sent + result.deadLettered >= 0 && result.retried >= 0 && result.requests >= 0;
@@ -121,6 +129,8 @@ transform('auto', '{}', { originalContnet: false });
 transform('auto', '{}', { now: 12 });
 // @ts-expect-error: a number is not a payload
 transform('auto', 42);
+// @ts-expect-error: a number is neither a body nor events
+void forwarder.send(42);
 // @ts-expect-error: endpoint and token are required
 createForwarder({ maxAttempts: 3 });
 // @ts-expect-error: unknown forwarder option

@@ -37,6 +37,18 @@ impl wit::GuestEngine for Engine {
         self.0.borrow_mut().push(event)
     }
 
+    fn push_body(&self, body: String) -> Result<wit::Pushed, String> {
+        let ids = self
+            .0
+            .borrow_mut()
+            .push_body(&body)
+            .map_err(|e| e.to_string())?;
+        Ok(wit::Pushed {
+            first: ids.start,
+            count: ids.end - ids.start,
+        })
+    }
+
     fn finish(&self) {
         self.0.borrow_mut().finish();
     }

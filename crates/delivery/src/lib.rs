@@ -33,6 +33,10 @@
 //! assert!(engine.summary().all_delivered());
 //! ```
 //!
+//! A host that holds the core's request body (the JSON array of events) pushes it whole
+//! with [`Engine::push_body`]: split once into its elements' texts, so the requests carry
+//! the core's bytes and no event is parsed or serialized again.
+//!
 //! The rules, each tested in this crate:
 //! - **Batches** by bytes (`max_batch_bytes`, the JSON array `[a,b]` counted exactly) and
 //!   count (`max_batch_events`), events in the order pushed; an event too large alone is
@@ -57,10 +61,12 @@
 //!   redacted ([`text::redact`]: the token whole, percent-encoded, split or in fragments)
 //!   and escaped ([`text::escape_control`]: no forged log lines).
 
+mod body;
 mod engine;
 pub mod http;
 pub mod text;
 
+pub use body::{BodyError, split_body};
 pub use engine::{
     Action, BODY_EXCERPT_LIMIT, Config, ConfigError, DeadLetter, Engine, EventId, Level,
     MAX_REDIRECTS, Reason, Reply, Request, RequestId, StaleReply, Summary, Verdict, check_token,

@@ -553,3 +553,137 @@ fn configs_are_checked() {
     }
     assert!(!format!("{ok:?}").contains("SECRET"));
 }
+
+/// Events as the core writes them (a golden case's expected output: unicode, escapes,
+/// nested arrays and objects), one per line.
+const GOLDEN: &str = include_str!(
+    "../../../testdata/cases/defender-for-cloud/severity-labels-and-scores.events.ndjson"
+);
+
+fn golden_events() -> Vec<String> {
+    GOLDEN.lines().map(str::to_owned).collect()
+}
+
+/// Every request and dead letter of a run where each request gets `reply(attempt)`.
+fn drain(e: &mut Engine, reply: impl Fn(&Request) -> u16) -> Vec<(u64, usize, String)> {
+    let mut seen = Vec::new();
+    loop {
+        match e.next(0) {
+            Action::Send(r) => {
+                let s = reply(&r);
+                seen.push((r.first, r.count, r.body.clone()));
+                e.reply(r.id, 0, status(s)).unwrap();
+            }
+            Action::DeadLetter(l) => seen.push((l.first, l.events.len(), l.events.join("\n"))),
+            Action::Done => return seen,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_body_pushed_whole_makes_the_batches_of_its_events_pushed_one_by_one() {
+    let events = golden_events();
+    assert!(events.len() > 10);
+    let body = format!("[{}]", events.join(","));
+    let total = body.len();
+    // Several limits: one batch, byte-bound batches, count-bound batches.
+    for (bytes, count) in [
+        (10_000_000, 5_000),
+        (total / 3, 5_000),
+        (total, 4),
+        (2_000, 1),
+    ] {
+        let config = |c: &mut Config| {
+            c.max_batch_bytes = bytes;
+            c.max_batch_events = count;
+        };
+        let mut by_event = engine(config);
+        for ev in &events {
+            by_event.push(ev.clone());
+        }
+        by_event.finish();
+        let mut by_body = engine(config);
+        assert_eq!(by_body.push_body(&body), Ok(0..events.len() as u64));
+        by_body.finish();
+        let expected = drain(&mut by_event, |_| 202);
+        assert_eq!(drain(&mut by_body, |_| 202), expected);
+        if bytes == 10_000_000 {
+            // One request, carrying the body exactly.
+            assert_eq!(expected, vec![(0, events.len(), body.clone())]);
+        }
+    }
+}
+
+#[test]
+fn a_body_pushed_whole_is_still_split_per_event_on_413() {
+    let events = golden_events();
+    let body = format!("[{}]", events.join(","));
+    let mut e = engine(|_| {});
+    e.push_body(&body).unwrap();
+    e.finish();
+    // 413 for anything but single events: halves down to one event per request.
+    let seen = drain(&mut e, |r| if r.count > 1 { 413 } else { 202 });
+    let singles: Vec<_> = seen.iter().filter(|(_, n, _)| *n == 1).collect();
+    assert_eq!(singles.len(), events.len());
+    for (i, (first, _, b)) in singles.iter().enumerate() {
+        assert_eq!(
+            (*first, b.as_str()),
+            (i as u64, format!("[{}]", events[i]).as_str())
+        );
+    }
+    let s = e.summary();
+    assert_eq!((s.delivered, s.dead_lettered), (events.len() as u64, 0));
+}
+
+#[test]
+fn bodies_append_and_keep_each_element_as_written() {
+    let mut e = engine(|_| {});
+    e.push(event(0));
+    // Whitespace around elements is not part of them; inside them it is kept.
+    let body = " [ {\"n\":1} ,\n{ \"s\": \"a,]\\u00e9\" , \"a\":[1,{}]}\t] ";
+    assert_eq!(e.push_body(body), Ok(1..3));
+    assert_eq!(e.push_body("[]"), Ok(3..3));
+    e.finish();
+    let r = send(&mut e, 0);
+    assert_eq!(
+        r.body,
+        "[{\"n\":0},{\"n\":1},{ \"s\": \"a,]\\u00e9\" , \"a\":[1,{}]}]"
+    );
+    assert_eq!(
+        split_body("[{}, {\"x\":null}]"),
+        Ok(vec!["{}", "{\"x\":null}"])
+    );
+}
+
+#[test]
+fn a_body_that_is_not_an_array_of_objects_is_refused_whole() {
+    let mut e = engine(|_| {});
+    for bad in [
+        "",
+        "{\"n\":1}",
+        "[{\"n\":1}",
+        "[{\"n\":1}] x",
+        "not json",
+        "[{\"n\":1},]",
+    ] {
+        match e.push_body(bad) {
+            Err(BodyError::NotArray { message }) => assert!(!message.is_empty(), "{bad}"),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    let err = e.push_body("[{\"n\":1},2,{}]").unwrap_err();
+    assert_eq!(err, BodyError::NotObject { index: 1 });
+    assert_eq!(
+        err.to_string(),
+        "the request body's element at /1 is not a JSON object (an event)"
+    );
+    assert_eq!(
+        e.push_body("[null]"),
+        Err(BodyError::NotObject { index: 0 })
+    );
+    // Nothing of a refused body was pushed.
+    assert_eq!(e.summary().pushed, 0);
+    e.finish();
+    assert_eq!(e.next(0), Action::Done);
+}

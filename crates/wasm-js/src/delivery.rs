@@ -1,7 +1,9 @@
 //! The delivery engine (`secmap-delivery`) for JavaScript: `js/secmap/src/forward.js`
 //! drives it and does only fetch, timers and the dead-letter callback. Mechanical: options
-//! in, actions and verdicts out as JSON text (one string per crossing; the forwarder keeps
-//! the event objects and slices them by id, so events cross once, as JSON text, on push).
+//! in, actions and verdicts out as JSON text (one string per crossing). Events cross in as
+//! the core's request body (`pushBody`: its bytes, one copy into wasm memory, split once
+//! by the engine) or one by one as JSON text (`push`, for a host's own event objects);
+//! each request body crosses out once, as bytes (`takeBody`).
 
 use secmap_delivery::{self as d, Action, Config, Engine, Reason, Reply, RequestId, Verdict};
 use serde_json::{Value, json};
@@ -12,6 +14,8 @@ use wasm_bindgen::prelude::*;
 #[derive(Debug)]
 pub struct Delivery {
     engine: Engine,
+    /// The body of the last `send` action, until `takeBody`.
+    body: Option<String>,
 }
 
 /// A thrown string (no js-sys needed); the forwarder wraps it in an `Error`.
@@ -45,13 +49,30 @@ impl Delivery {
         c.max_delay_ms = number(&o, "maxDelayMs", c.max_delay_ms)?;
         c.seed = number(&o, "seed", 0)?;
         Engine::new(c)
-            .map(|engine| Delivery { engine })
+            .map(|engine| Delivery { engine, body: None })
             .map_err(err)
     }
 
     /// Adds an event (its JSON text); returns its id (its index).
     pub fn push(&mut self, event: String) -> f64 {
         self.engine.push(event) as f64
+    }
+
+    /// Adds every event of a request body as the core wrote it (UTF-8 bytes of a JSON array
+    /// of objects), each exactly as written; returns how many. Throws (nothing pushed) when
+    /// the bytes are not UTF-8 or not an array of objects.
+    #[wasm_bindgen(js_name = pushBody)]
+    pub fn push_body(&mut self, body: &[u8]) -> Result<f64, JsValue> {
+        let text = std::str::from_utf8(body)
+            .map_err(|e| err(format!("the request body is not UTF-8: {e}")))?;
+        self.push_body_text(text)
+    }
+
+    /// [`push_body`](Delivery::push_body) for a body held as a string.
+    #[wasm_bindgen(js_name = pushBodyText)]
+    pub fn push_body_text(&mut self, body: &str) -> Result<f64, JsValue> {
+        let ids = self.engine.push_body(body).map_err(err)?;
+        Ok((ids.end - ids.start) as f64)
     }
 
     /// No more events.
@@ -64,26 +85,45 @@ impl Delivery {
         self.engine.abort(message);
     }
 
-    /// The next action as JSON text: `{"kind":"send","id","url","body","first","count",
-    /// "attempt"}`, `{"kind":"wait","untilMs"}`, `{"kind":"deadLetter","first","count",
-    /// "attempts","reason":{"code","status"?,"message"}}`, `{"kind":"awaitReply"}`,
-    /// `{"kind":"idle"}` or `{"kind":"done"}`.
+    /// The next action as JSON text: `{"kind":"send","id","url","first","count","attempt"}`
+    /// (its body from `takeBody`), `{"kind":"wait","untilMs"}`, `{"kind":"deadLetter",
+    /// "first","count","attempts","reason":{"code","status"?,"message"},"events":[...]}`
+    /// (the events exactly as pushed), `{"kind":"awaitReply"}`, `{"kind":"idle"}` or
+    /// `{"kind":"done"}`.
     pub fn next(&mut self, now_ms: f64) -> String {
         let v = match self.engine.next(now_ms.max(0.0) as u64) {
-            Action::Send(r) => json!({
-                "kind": "send", "id": r.id.0, "url": r.url, "body": r.body,
-                "first": r.first, "count": r.count, "attempt": r.attempt,
-            }),
+            Action::Send(r) => {
+                self.body = Some(r.body);
+                json!({
+                    "kind": "send", "id": r.id.0, "url": r.url,
+                    "first": r.first, "count": r.count, "attempt": r.attempt,
+                })
+            }
             Action::Wait { until_ms } => json!({"kind": "wait", "untilMs": until_ms}),
-            Action::DeadLetter(l) => json!({
-                "kind": "deadLetter", "first": l.first, "count": l.events.len(),
-                "attempts": l.attempts, "reason": reason(&l.reason),
-            }),
+            Action::DeadLetter(l) => {
+                let head = json!({
+                    "kind": "deadLetter", "first": l.first, "count": l.events.len(),
+                    "attempts": l.attempts, "reason": reason(&l.reason),
+                })
+                .to_string();
+                // The events are JSON already: spliced in as they are, not re-encoded.
+                return format!(
+                    "{},\"events\":[{}]}}",
+                    &head[..head.len() - 1],
+                    l.events.join(",")
+                );
+            }
             Action::AwaitReply(_) => json!({"kind": "awaitReply"}),
             Action::Idle => json!({"kind": "idle"}),
             Action::Done => json!({"kind": "done"}),
         };
         v.to_string()
+    }
+
+    /// The body of the last `send` action (UTF-8 bytes of the JSON array), once.
+    #[wasm_bindgen(js_name = takeBody)]
+    pub fn take_body(&mut self) -> Vec<u8> {
+        self.body.take().map(String::into_bytes).unwrap_or_default()
     }
 
     /// An HTTP answer to request `id`. `body`: at most `BODY_EXCERPT_LIMIT` bytes of it.

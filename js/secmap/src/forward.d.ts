@@ -14,7 +14,7 @@
  * POST there, other redirects are never followed (no POST turned into a GET, no token
  * sent elsewhere). Error bodies are read up to 64 KiB.
  */
-import type { SecurityEvent } from './index.js';
+import type { Output, SecurityEvent } from './index.js';
 
 export interface ForwarderOptions {
   /**
@@ -52,7 +52,12 @@ export interface ForwarderOptions {
 }
 
 export interface DeadLetter {
+  /** The events, consecutive. Event objects given to `send` are handed back as they were;
+   * events that came in a request body are parsed from it (only these, only now). */
   events: SecurityEvent[];
+  /** The index of the first of them among the events of the `send` (numbered from 0
+   * across every body of an array of outputs), to trace them to their source. */
+  first: number;
   reason: {
     /** `http-status`: a non-retryable status, retries exhausted, or a redirect that is not
      * followed (301/302/303, another origin, too many: `status` is the 3xx); `timeout`;
@@ -83,10 +88,28 @@ export interface SendResult {
   ok: boolean;
 }
 
+/**
+ * What `send` takes. Best: what `transform` returned (or several, e.g. one per queue
+ * message). Only its request body is used (`bodyBytes`, else `body`): copied once into the
+ * engine, split there into events, and sent exactly as the core wrote it; `events` is never
+ * read, so no event object is built or serialized again. Also: that body alone (bytes or
+ * text: a JSON array of objects), or an array of event objects (serialized one by one with
+ * `JSON.stringify`, e.g. events a host built or changed).
+ */
+export type SendInput =
+  | Pick<Output, 'bodyBytes'>
+  | { readonly body: string }
+  | Uint8Array
+  | string
+  | ReadonlyArray<Pick<Output, 'bodyBytes'>>
+  | ReadonlyArray<SecurityEvent>;
+
 export interface Forwarder {
-  /** Sends `events`; resolves when each one is sent or dead-lettered. Never rejects for
-   * delivery failures (see `SendResult.ok`). */
-  send(events: SecurityEvent[]): Promise<SendResult>;
+  /** Sends the events of `input` (see `SendInput`); resolves when each one is sent or
+   * dead-lettered. Never rejects for delivery failures (see `SendResult.ok`); rejects with
+   * a `TypeError`, before any request, for a body that is not a JSON array of objects
+   * (the element or parse error named) or an event that cannot be serialized. */
+  send(input: SendInput): Promise<SendResult>;
   /** Totals over every `send` of this forwarder. */
   readonly counters: { sent: number; deadLettered: number; retried: number; requests: number };
 }

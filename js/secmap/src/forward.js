@@ -6,7 +6,10 @@
 // statuses are fatal, the text of reasons, redaction) is made by the delivery engine
 // `secmap-delivery` (Rust, crates/delivery), the one the `secmap` CLI runs natively, here
 // through the package's wasm-bindgen build. This file only does fetch, timers, and the
-// dead-letter callback. It runs in Node 20+, workerd and browsers: importing the package's
+// dead-letter callback. What `transform` returns goes in as it is: its request body
+// (`bodyBytes`, the core's bytes) is copied once into the engine, split there into events,
+// and sent byte for byte; `events` is never read, so no event object is built or
+// serialized again. It runs in Node 20+, workerd and browsers: importing the package's
 // main entry (`secmap`, resolved with the runtime's export condition) loads and initializes
 // the .wasm the way the runtime needs, before this module runs.
 //
@@ -45,7 +48,6 @@ const LOG_PREFIX = 'secmap/forward:';
 /** Longest wait setTimeout honours (longer ones fire at once). */
 const MAX_TIMER_MS = 2_147_483_647;
 const TIME_OPTIONS = ['baseDelayMs', 'maxDelayMs', 'timeoutMs'];
-const encoder = new TextEncoder();
 
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -271,7 +273,7 @@ export function createForwarder(options) {
           Authorization: authorization,
           'Content-Type': 'application/json; charset=utf-8',
         },
-        body: encoder.encode(request.body),
+        body: request.body, // the engine's bytes
         redirect: 'manual',
         signal: controller.signal,
       });
@@ -296,24 +298,40 @@ export function createForwarder(options) {
     }
   }
 
-  /** Sends one `send()` call's events through a fresh engine. */
-  async function run(events, state) {
+  /**
+   * Sends one `send()` call's input through a fresh engine: request bodies pushed whole
+   * (`bodies`), or event objects one by one (`objects`).
+   */
+  async function run({ bodies, objects }, state) {
     const engine = new Delivery(engineOptions(Math.floor(Math.random() * 2 ** 52)));
     try {
-      for (let i = 0; i < events.length; i++) {
-        let json;
-        try {
-          json = JSON.stringify(events[i]);
-        } catch (e) {
-          throw new TypeError(clean(`send: event ${i} cannot be serialized as JSON: ${e.message}`));
+      if (objects) {
+        for (let i = 0; i < objects.length; i++) {
+          let json;
+          try {
+            json = JSON.stringify(objects[i]);
+          } catch (e) {
+            throw new TypeError(clean(`send: event ${i} cannot be serialized as JSON: ${e.message}`));
+          }
+          engine.push(json === undefined ? 'null' : json); // as JSON.stringify writes it in an array
         }
-        engine.push(json === undefined ? 'null' : json); // as JSON.stringify writes it in an array
+      } else {
+        for (let i = 0; i < bodies.length; i++) {
+          try {
+            if (typeof bodies[i] === 'string') engine.pushBodyText(bodies[i]);
+            else engine.pushBody(bodies[i]);
+          } catch (e) {
+            const which = bodies.length > 1 ? ` ${i}` : '';
+            throw new TypeError(clean(`send: body${which}: ${e?.message ?? e}`));
+          }
+        }
       }
       engine.finish();
       for (;;) {
         const action = JSON.parse(engine.next(Date.now()));
         switch (action.kind) {
           case 'send': {
+            action.body = engine.takeBody();
             const verdict = JSON.parse(await post(engine, action));
             // The dead letter that follows a failure says it; an accepted first try is
             // not worth a line.
@@ -327,11 +345,17 @@ export function createForwarder(options) {
             await sleep(action.untilMs - Date.now());
             break;
           case 'deadLetter':
-            await deadLetter(events.slice(action.first, action.first + action.count), action);
+            // Event objects given are handed back as they were; events that came as a body
+            // are parsed from the engine's copy (only these, only now).
+            await deadLetter(
+              objects ? objects.slice(action.first, action.first + action.count) : action.events,
+              action,
+            );
             break;
           case 'done': {
             const s = JSON.parse(engine.summary());
             Object.assign(state, {
+              pushed: s.pushed,
               sent: s.delivered,
               deadLettered: s.deadLettered,
               retried: s.retries,
@@ -359,7 +383,7 @@ export function createForwarder(options) {
       attempts: action.attempts,
     };
     if (action.reason.status !== undefined) reason.status = action.reason.status;
-    const letter = { events, reason };
+    const letter = { events, first: action.first, reason };
     const destination = userDeadLetter ? 'handed to deadLetter' : 'no deadLetter configured: not kept';
     log(
       'error',
@@ -386,19 +410,50 @@ export function createForwarder(options) {
   }
 
   return {
-    async send(events) {
-      if (!Array.isArray(events)) {
-        throw new TypeError('send: events must be an array');
-      }
-      const state = { sent: 0, deadLettered: 0, retried: 0, requests: 0 };
-      await run(events, state);
-      for (const k of Object.keys(totals)) totals[k] += state[k];
-      return { ...state, ok: state.deadLettered === 0 && state.sent === events.length };
+    async send(input) {
+      const state = { pushed: 0, sent: 0, deadLettered: 0, retried: 0, requests: 0 };
+      await run(sendInput(input), state);
+      const { pushed, ...result } = state;
+      for (const k of Object.keys(totals)) totals[k] += result[k];
+      return { ...result, ok: result.deadLettered === 0 && result.sent === pushed };
     },
     get counters() {
       return { ...totals };
     },
   };
+}
+
+/** A request body as the core wrote it: bytes, or what `transform` returned. */
+function bodyOf(x) {
+  if (x instanceof Uint8Array) return x;
+  if (x !== null && typeof x === 'object' && !Array.isArray(x)) {
+    // `bodyBytes`, else `body`: never `events`, which would parse the body into objects.
+    if (x.bodyBytes instanceof Uint8Array) return x.bodyBytes;
+    if (typeof x.body === 'string') return x.body;
+  }
+  return undefined;
+}
+
+/**
+ * What `send` was given: `{ bodies }` (a transform output, its `bodyBytes` or `body`, or an
+ * array of transform outputs) or `{ objects }` (an array of event objects).
+ */
+function sendInput(input) {
+  if (typeof input === 'string') return { bodies: [input] };
+  const one = bodyOf(input);
+  if (one !== undefined) return { bodies: [one] };
+  if (Array.isArray(input)) {
+    if (input.length === 0 || bodyOf(input[0]) === undefined) return { objects: input };
+    const bodies = input.map(bodyOf);
+    const bad = bodies.indexOf(undefined);
+    if (bad >= 0) {
+      throw new TypeError(`send: element ${bad} is not a transform output like element 0`);
+    }
+    return { bodies };
+  }
+  throw new TypeError(
+    'send: expected what transform returned (or its bodyBytes or body), or an array of events',
+  );
 }
 
 const BUILT_IN_PATH = '/platform/ingest/v1/security.events';

@@ -628,9 +628,9 @@ describe('secrecy, callbacks and counters', () => {
     assert.doesNotThrow(() => createForwarder({ ...ok, baseDelayMs: 0, maxDelayMs: 0, fetch: undefined }));
   });
 
-  it('rejects send() of something that is not an array of serializable events', async () => {
+  it('rejects send() of something that is neither a body nor an array of serializable events', async () => {
     const fwd = createForwarder({ endpoint: fake.url, token: TOKEN, ...FAST, ...capture().opts });
-    await assert.rejects(fwd.send('[]'), /events must be an array/);
+    await assert.rejects(fwd.send(7), /expected what transform returned \(or its bodyBytes or body\), or an array of events/);
     await assert.rejects(fwd.send([{ n: 1n }]), /event 0 cannot be serialized/);
     assert.equal(fake.requests.length, 0);
   });

@@ -9,6 +9,10 @@
 //   those and, after the queue's maxReceiveCount, moves them to its dead-letter queue.
 // Either way the handler stops before the function's deadline (context.getRemainingTimeInMillis)
 // and logs its counts as CloudWatch embedded-metric-format lines. See README.md.
+// Payloads: the Node.js runtime hands an EventBridge invocation over already parsed (there is
+// no raw-payload option), so `transform` serializes it once; SQS bodies are strings and go
+// to `transform` as they are. Either way the core's request body goes to the forwarder
+// untouched (`output.events` is never parsed).
 import { transform } from 'secmap';
 import { createForwarder, forwarderOptionsFromEnv } from 'secmap/forward';
 import { boolSetting, intSetting, transformOptionsFromEnv } from 'secmap/settings';
@@ -181,11 +185,12 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
       emit(cfg, { RecordsRejected: 1 });
       throw e;
     }
+    // The core's request body goes to the forwarder as it is: `output.events` is never parsed.
     const letters = [];
     let result = { sent: 0, deadLettered: 0, retried: 0, requests: 0, ok: true };
-    if (output.events.length > 0) {
+    if (output.eventCount > 0) {
       result = await boundedForwarder(cfg.forwarderOptions, remaining, cfg.reserveMs, (l) => letters.push(l)).send(
-        output.events,
+        output,
       );
     }
     const records = { total: output.outcomes.length, mapped: 0, skipped: 0, rejected: 0 };
@@ -194,7 +199,7 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
       provider: cfg.provider,
       eventId: event?.id,
       records,
-      events: { mapped: output.events.length, sent: result.sent, deadLettered: result.deadLettered },
+      events: { mapped: output.eventCount, sent: result.sent, deadLettered: result.deadLettered },
       retried: result.retried,
     };
     logger.info(`secmap: ${JSON.stringify(summary)}`);
@@ -204,7 +209,7 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
     if (!result.ok) {
       if (letters.some((l) => l.reason.status === 401 || l.reason.status === 403)) cached = undefined;
       const reasons = [...new Set(letters.map((l) => l.reason.message))];
-      problems.push(`${result.deadLettered} of ${output.events.length} events not delivered (${reasons.join('; ')})`);
+      problems.push(`${result.deadLettered} of ${output.eventCount} events not delivered (${reasons.join('; ')})`);
     }
     const rejected = output.outcomes.filter((o) => o.outcome === 'rejected');
     if (rejected.length > 0) {
@@ -234,8 +239,11 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
     }
     const failed = new Map(); // messageId -> why
     const records = { total: 0, mapped: 0, skipped: 0, rejected: 0 };
-    const events = [];
-    const owner = new Map(); // event -> message index, for dead letters
+    // Every message's output, sent together as their bodies (never parsed into events), and
+    // where each message's events start among them, to trace dead letters back.
+    const outputs = [];
+    const owners = []; // {start, count, i}, by start
+    let mapped = 0;
     let unprocessed = 0;
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i];
@@ -266,31 +274,31 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
           failed.set(m.messageId, 'rejected');
         }
       }
-      for (const e of output.events) {
-        owner.set(e, i);
-        events.push(e);
+      if (output.eventCount > 0) {
+        owners.push({ start: mapped, count: output.eventCount, i });
+        outputs.push(output);
+        mapped += output.eventCount;
       }
     }
     let result = { sent: 0, deadLettered: 0, retried: 0, requests: 0, ok: true };
     const reasons = new Set();
-    if (events.length > 0) {
+    if (mapped > 0) {
       const forwarder = boundedForwarder(cfg.forwarderOptions, remaining, cfg.reserveMs, (letter) => {
         reasons.add(letter.reason.message);
         if (letter.reason.status === 401 || letter.reason.status === 403) cached = undefined;
-        for (const e of letter.events) {
-          const i = owner.get(e);
-          // An event the forwarder copied cannot be traced: fail every message, to be safe.
-          if (i === undefined) for (const m of messages) failed.set(m.messageId, 'undelivered');
-          else failed.set(messages[i].messageId, 'undelivered');
+        // The letter's events are `first ..< first + length` of the send: fail their messages.
+        const end = letter.first + letter.events.length;
+        for (let k = firstOwner(owners, letter.first); k < owners.length && owners[k].start < end; k++) {
+          failed.set(messages[owners[k].i].messageId, 'undelivered');
         }
       });
-      result = await forwarder.send(events);
+      result = await forwarder.send(outputs);
     }
     const summary = {
       provider: cfg.provider,
       messages: messages.length,
       records,
-      events: { mapped: events.length, sent: result.sent, deadLettered: result.deadLettered },
+      events: { mapped, sent: result.sent, deadLettered: result.deadLettered },
       retried: result.retried,
       failedMessages: failed.size,
       unprocessed,
@@ -308,6 +316,18 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
         : () => Number.POSITIVE_INFINITY;
     return isSqsBatch(event) ? handleSqs(event.Records, remaining) : handleEvent(event, remaining);
   };
+}
+
+/** The index of the owner holding event `n` (owners sorted by start, none empty). */
+function firstOwner(owners, n) {
+  let lo = 0;
+  let hi = owners.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (owners[mid].start + owners[mid].count <= n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function metricCounts(records, events, retried, unprocessed) {

@@ -85,6 +85,21 @@ test('undelivered events fail exactly the messages they came from', async () => 
   assert.ok(logs.some((l) => /4 events not delivered \(401/.test(l)));
 });
 
+test('a batch that fails traces its events to their messages by position, across message boundaries', async () => {
+  // Each message maps to 2 events: a = 0..1, b = 2..3, c = 4..5.
+  for (const [maxBatchEvents, faults, failed] of [
+    ['2', [{ delayMs: 1 }, { status: 400 }], ['b']], // requests [0,1] [2,3]x [4,5]
+    ['3', [{ status: 400 }], ['a', 'b']], // requests [0,1,2]x [3,4,5]
+    ['4', [{ delayMs: 1 }, { status: 400 }], ['c']], // requests [0..3] [4,5]x
+  ]) {
+    fake.reset();
+    fake.setFaults(faults);
+    const fn = createHandler({ env: { ...env(), SECMAP_MAX_BATCH_EVENTS: maxBatchEvents }, logger, metrics: () => {} });
+    const out = await fn({ Records: ['a', 'b', 'c'].map((id) => message(id, finding())) }, context());
+    assert.deepEqual(out.batchItemFailures.map((f) => f.itemIdentifier).sort(), failed, `maxBatchEvents ${maxBatchEvents}`);
+  }
+});
+
 test('near the deadline: nothing is started, every message goes back to the queue', async () => {
   const metrics = [];
   const fn = createHandler({ env: { ...env(), SECMAP_DEADLINE_RESERVE_MS: '5000' }, logger, metrics: (l) => metrics.push(JSON.parse(l)) });

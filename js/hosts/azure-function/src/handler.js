@@ -38,7 +38,12 @@ export function checkResolvedSettings(env) {
 const RETRYABLE_CATEGORIES = new Set(['usage', 'internal']);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** One message as `transform` takes it inside the batch array, and as dead letters show it. */
+/**
+ * One message as `transform` takes it inside the batch array, and as dead letters show it.
+ * The trigger hands bodies over as bytes (`dataType: 'binary'`, functions/defender.js):
+ * decoded here to the string the core's Event Hubs batch splitter takes, never parsed.
+ * Strings and already-parsed objects (a registration without `dataType`) still work.
+ */
 function normalizeMessage(message) {
   if (message instanceof Uint8Array || message instanceof ArrayBuffer || ArrayBuffer.isView(message)) {
     const bytes =
@@ -144,7 +149,9 @@ export async function handleDefenderBatch(messages, context, { deadLetterOutput,
         message: messageEntry(i),
       });
     }
-    if (output.events.length > 0) {
+    // The core's request body goes to the forwarder as it is: `output.events` is never
+    // parsed on the way (only dead letters are, from the forwarder's copy).
+    if (output.eventCount > 0) {
       const forwarder = createForwarder({
         ...forwarderOptions,
         deadLetter: (letter) => {
@@ -158,7 +165,7 @@ export async function handleDefenderBatch(messages, context, { deadLetterOutput,
           error: (m) => context.error(m),
         },
       });
-      result = await forwarder.send(output.events);
+      result = await forwarder.send(output);
       if (!result.ok) retryable = true;
     }
   }
@@ -168,7 +175,7 @@ export async function handleDefenderBatch(messages, context, { deadLetterOutput,
   const summary = {
     provider,
     records: counts,
-    events: { mapped: output?.events.length ?? 0, sent: result.sent, deadLettered: result.deadLettered },
+    events: { mapped: output?.eventCount ?? 0, sent: result.sent, deadLettered: result.deadLettered },
     retried: result.retried,
     deadLetters: 0,
   };

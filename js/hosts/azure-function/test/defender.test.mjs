@@ -80,6 +80,7 @@ beforeEach(() => fake.reset());
 test('registration: Event Hubs trigger, cardinality many, dead-letter blob output, retry policy', () => {
   const f = fn.defenderFunction;
   assert.equal(f.cardinality, 'many');
+  assert.equal(f.dataType, 'binary', 'bodies as bytes, never parsed by the worker');
   assert.equal(f.connection, 'EVENTHUB_CONNECTION');
   assert.equal(f.eventHubName, '%SECMAP_EVENTHUB_NAME%');
   assert.deepEqual(f.extraOutputs, [fn.deadLetterOutput]);
@@ -95,6 +96,14 @@ test('a batch of strings, bytes and parsed bodies: every event arrives exactly a
   assert.deepEqual(summary.records, { messages: 4, mapped: 2, skipped: 2, rejected: 0 });
   assert.deepEqual(summary.events, { mapped: 3, sent: 3, deadLettered: 0 });
   assert.equal(deadLetters(ctx), undefined, 'nothing dead-lettered');
+});
+
+test('a batch as the binary trigger hands it over (Buffers): the golden request body, byte for byte', async () => {
+  const buffers = JSON.parse(read(`${BATCH}.json`)).map((b) => Buffer.from(typeof b === 'string' ? b : JSON.stringify(b)));
+  const { ctx, summary } = await invoke(buffers, { retryCount: 0, maxRetryCount: 5 });
+  assert.deepEqual(fake.bodies, [body(BATCH)]);
+  assert.deepEqual(summary.events, { mapped: 3, sent: 3, deadLettered: 0 });
+  assert.equal(deadLetters(ctx), undefined);
 });
 
 test('429, 503, a reset and a timeout are retried by the forwarder: nothing lost', async () => {

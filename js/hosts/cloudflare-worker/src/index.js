@@ -51,7 +51,8 @@ async function handle(request, env) {
     return errorResponse(500, 'configuration', e.message);
   }
 
-  // 3. Body, limited on Content-Length and again while reading.
+  // 3. Body, limited on Content-Length and again while reading; kept as bytes, which
+  // `transform` takes as they are (no text decoding here).
   const declared = request.headers.get('Content-Length');
   if (declared !== null && Number(declared) > maxBodyBytes) {
     return tooLarge(maxBodyBytes);
@@ -79,10 +80,11 @@ async function handle(request, env) {
     });
   }
 
-  // 5. Forward; whatever cannot be delivered is dead-lettered.
+  // 5. Forward the core's request body as it is (`output.events` is never parsed);
+  // whatever cannot be delivered is dead-lettered.
   const letters = [];
   let result = { sent: 0, deadLettered: 0, retried: 0, requests: 0, ok: true };
-  if (output.events.length > 0) {
+  if (output.eventCount > 0) {
     const forwarder = createForwarder({
       ...forwarderOptions,
       deadLetter: (letter) => {
@@ -91,7 +93,7 @@ async function handle(request, env) {
       logger: console,
       fetch: (input, init) => fetch(input, init),
     });
-    result = await forwarder.send(output.events);
+    result = await forwarder.send(output);
   }
   const deadLetter = letters.length > 0 ? await writeDeadLetters(env, letters) : undefined;
 
@@ -108,7 +110,7 @@ async function handle(request, env) {
   return json(status, {
     provider,
     records: counts,
-    events: { mapped: output.events.length, sent: result.sent, deadLettered: result.deadLettered },
+    events: { mapped: output.eventCount, sent: result.sent, deadLettered: result.deadLettered },
     requests: result.requests,
     retried: result.retried,
     warnings: output.warnings.length,

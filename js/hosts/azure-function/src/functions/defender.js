@@ -35,6 +35,13 @@ export const defenderFunction = {
   eventHubName: '%SECMAP_EVENTHUB_NAME%',
   consumerGroup: env.SECMAP_EVENTHUB_CONSUMER_GROUP || '$Default',
   cardinality: 'many',
+  // Bodies as bytes (Buffers), exactly as sent. Without `dataType` the host binds a batch
+  // as JSON objects (and fails on a body that is not JSON: Azure/azure-functions-nodejs-library#187);
+  // with `string`, @azure/functions 4.x still JSON.parses each string (`fromRpcTypedData`,
+  // `collectionString`); `binary` arrives as `collectionBytes`, one Buffer per event
+  // (`cardinality: many` + `binary` binds `byte[][]`: Azure/azure-functions-host#735). The
+  // handler decodes them to strings for the core's Event Hubs batch splitter.
+  dataType: 'binary',
   extraOutputs: [deadLetterOutput],
   // A failed invocation re-runs the same batch (the checkpoint does not move meanwhile).
   retry: {
