@@ -92,7 +92,7 @@ export type WarningCode =
   | 'id-derived'
   /** A JSON.NET `$ref` names no `$id` in its record (Defender alert entities); the reference was read as absent. */
   | 'dangling-ref'
-  /** A record fanned out to more events than the fields they share (a Defender alert's description, entities, extended properties) may be copied into (1 MiB per record): the first events carry them, the others their finding identity, risk and object. */
+  /** A record fanned out to more events than the fields they share (a Defender alert's description, entities, extended properties) may be copied into (1 MiB per record), or than its output budget holds (max(1 MiB, 16 × the record's bytes), any provider: strings over 256 bytes left out): the first events carry them, the others their finding identity, risk and object. */
   | 'fields-shared'
   /** A vendor score outside the band of the vendor's label: the label's fixed score was used instead (the label is authoritative). */
   | 'score-outside-band'
