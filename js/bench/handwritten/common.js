@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 
 /** The mapping version secmap stamps into its events (`MAPPING_VERSION` in crates/core). */
-export const MAPPING_VERSION = '1.0.0';
+export const MAPPING_VERSION = '2.0.0';
 
 /**
  * `o[key]`, or its PascalCase spelling (`Id` for `id`): GetFindings results printed by

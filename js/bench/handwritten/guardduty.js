@@ -1,25 +1,12 @@
 // A hand-written GuardDuty → Dynatrace `security.events` mapper: what a team would write
 // in its own Lambda instead of using secmap. One DETECTION_FINDING per affected object
-// (per container for EKS, ECS and runtime findings, else the primary resource), with the
+// (the container a runtime finding names, else each container of the EKS workload or ECS
+// task; each scanned S3 object; else the primary resource, or the account), with the
 // same fields as secmap's events (docs/mapping/guardduty.md). Differences from secmap are
 // listed in README.md next to this file.
 import { MAPPING_VERSION, band, bool, clamp, firstTime, get, list, num, opt, parse, str, uuidv5 } from './common.js';
 
 const PROVIDER = 'guardduty';
-
-const RESOURCE_TYPES = {
-  Instance: ['AwsEc2Instance', 'AWS::EC2::Instance'],
-  AccessKey: ['AwsIamAccessKey', 'AWS::IAM::AccessKey'],
-  S3Bucket: ['AwsS3Bucket', 'AWS::S3::Bucket'],
-  EKSCluster: ['AwsEksCluster', 'AWS::EKS::Cluster'],
-  ECSCluster: ['AwsEcsCluster', 'AWS::ECS::Cluster'],
-  Container: ['AwsEc2Instance', 'AWS::EC2::Instance'],
-  Lambda: ['AwsLambdaFunction', 'AWS::Lambda::Function'],
-  RDSDBInstance: ['AwsRdsDbInstance', 'AWS::RDS::DBInstance'],
-  AttackSequence: ['AwsAccount', undefined],
-};
-
-const LABELS = { CRITICAL: 'Critical', HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low' };
 
 /** The records of a payload: an array, a GetFindings result, or one record. */
 function records(doc) {
@@ -77,7 +64,6 @@ export function mapRecord(record, { originalContent, skipSampleFindings }, out) 
   const score = num(rawSeverity);
   if (score === undefined && rawSeverity !== undefined && rawSeverity !== null) throw new Error('severity is not a number');
   const level = score === undefined ? 'NONE' : band(clamp(score));
-  const severity = LABELS[level] ?? (score === undefined ? 'NONE' : String(score));
   const partition = str(finding, 'partition');
   const url =
     region !== '' && (partition === undefined || partition === 'aws')
@@ -105,7 +91,7 @@ export function mapRecord(record, { originalContent, skipSampleFindings }, out) 
     };
     opt(e, 'finding.description', str(finding, 'description'));
     e['finding.time.created'] = time;
-    e['finding.severity'] = severity;
+    e['finding.severity'] = level;
     opt(e, 'finding.score', score);
     opt(e, 'finding.url', url);
     e['dt.security.risk.level'] = level;
@@ -120,6 +106,8 @@ export function mapRecord(record, { originalContent, skipSampleFindings }, out) 
     if (o.k8s) {
       opt(e, 'k8s.cluster.name', o.k8s.cluster);
       opt(e, 'k8s.namespace.name', o.k8s.namespace);
+      opt(e, 'k8s.pod.name', o.k8s.podName);
+      opt(e, 'k8s.pod.uid', o.k8s.podUid);
       opt(e, 'k8s.workload.name', o.k8s.workload);
       opt(e, 'k8s.workload.kind', o.k8s.kind);
     }
@@ -141,6 +129,11 @@ export function mapRecord(record, { originalContent, skipSampleFindings }, out) 
       if (count !== undefined && Number.isInteger(count)) e['guardduty.count'] = count;
     }
     if (sample) e['guardduty.sample'] = true;
+    if (o.s3) {
+      opt(e, 'guardduty.s3.object.version_id', o.s3.versionId);
+      opt(e, 'guardduty.s3.object.etag', o.s3.etag);
+      opt(e, 'guardduty.s3.object.hash', o.s3.hash);
+    }
     e['secmap.mapping.version'] = MAPPING_VERSION;
     if (original !== undefined) e['event.original_content'] = original;
     out.push(e);
@@ -190,14 +183,13 @@ function image(ref) {
   return { name, tag, digest };
 }
 
-function containerObject(c, id, path) {
-  const img = image(str(c, 'image'));
-  const name = str(c, 'name');
+function containerObject(c, path) {
+  const img = image(c.image);
   return {
     type: 'CONTAINER',
-    id: id ?? path,
-    name: name ?? id ?? 'container',
-    container: { id, name, imageName: img.name, imageVersion: img.tag, imageDigest: img.digest },
+    id: c.id ?? path,
+    name: c.name ?? c.id ?? 'container',
+    container: { id: c.id, name: c.name, imageName: img.name, imageVersion: img.tag, imageDigest: img.digest },
   };
 }
 
@@ -207,70 +199,165 @@ function distinct(objects) {
   return objects.filter((o) => !seen.has(o.id) && seen.add(o.id));
 }
 
-/** The objects a finding is about. */
-function affected(f, account, region, partition) {
-  const r = get(f, 'resource') ?? {};
-  const runtime = get(r, 'containerDetails');
-  const runtimeId = (c) => {
-    const id = str(c, 'id');
-    if (id !== undefined) return id;
-    const rn = str(runtime, 'name');
-    return rn !== undefined && rn === str(c, 'name') ? str(runtime, 'id') : undefined;
-  };
-  // Containers: EKS workload, ECS task, runtime container.
+const readContainer = (c) => ({ id: str(c, 'id'), name: str(c, 'name'), image: str(c, 'image') });
+
+/**
+ * The containers a finding is about: the one `containerDetails` names (completed from its
+ * entry in the workload's or task's list), else every container of the list.
+ */
+function namedOrAll(list, named) {
+  if (named === undefined || (named.id === undefined && named.name === undefined)) return list;
+  const entry =
+    list.find((c) => named.id !== undefined && c.id === named.id) ??
+    list.find((c) => named.name !== undefined && c.name === named.name);
+  if (entry === undefined) return [named];
+  return [{ id: named.id ?? entry.id, name: named.name ?? entry.name, image: named.image ?? entry.image }];
+}
+
+// Kubernetes' plural resource names as GuardDuty sends them → the singular kind.
+const KINDS = {
+  pods: 'pod',
+  deployments: 'deployment',
+  daemonsets: 'daemonset',
+  statefulsets: 'statefulset',
+  replicasets: 'replicaset',
+  jobs: 'job',
+  cronjobs: 'cronjob',
+  replicationcontrollers: 'replicationcontroller',
+};
+
+function workloadKind(type) {
+  const t = type.trim().toLowerCase();
+  return KINDS[t] ?? t;
+}
+
+/** The account a finding stands on, as Security Hub names it. */
+function accountObject(account) {
+  if (account === '') throw new Error('a finding whose resource names no object needs accountId');
+  return { type: 'AwsAccount', id: `AWS::::Account:${account}`, name: account, awsType: 'AWS::::Account', awsId: account };
+}
+
+/** Container objects of a runtime, EKS or ECS finding; empty for other findings. */
+function containers(r) {
+  const rc = get(r, 'containerDetails');
+  const runtime = rc ? readContainer(rc) : undefined;
   const workload = get(get(r, 'kubernetesDetails'), 'kubernetesWorkloadDetails');
-  const eks = get(r, 'eksClusterDetails');
   if (workload) {
+    const eks = get(r, 'eksClusterDetails');
     const clusterName = str(eks, 'name');
     const clusterId = str(eks, 'arn') ?? clusterName;
     const ns = str(workload, 'namespace');
-    const kind = str(workload, 'type');
+    const type = str(workload, 'type');
     const wname = str(workload, 'name');
-    const objs = list(workload, 'containers').map((c) => {
-      const path = [clusterId, ns, kind, wname, str(c, 'name')].map((p) => p ?? '-').join('/');
-      const o = containerObject(c, runtimeId(c), path);
-      o.k8s = { cluster: clusterName, namespace: ns, workload: wname, kind };
+    const kind = type === undefined ? undefined : workloadKind(type);
+    const pod = kind === 'pod';
+    const k8s = {
+      cluster: clusterName,
+      namespace: ns,
+      podName: pod ? wname : undefined,
+      podUid: pod ? str(workload, 'uid') : undefined,
+      workload: pod ? undefined : wname,
+      kind: pod ? undefined : kind,
+    };
+    const objs = namedOrAll(list(workload, 'containers').map(readContainer), runtime).map((c) => {
+      const path = [clusterId, ns, type, wname, c.name].map((p) => p ?? '-').join('/');
+      const o = containerObject(c, path);
+      o.k8s = k8s;
       o.awsType = 'AWS::EKS::Cluster';
       o.awsName = clusterName;
       o.awsId = clusterName;
       o.arn = str(eks, 'arn');
       return o;
     });
-    if (objs.length) return distinct(objs);
+    if (objs.length) return objs;
   }
   const ecs = get(r, 'ecsClusterDetails');
   if (ecs) {
     const task = get(ecs, 'taskDetails');
-    const objs = list(task, 'containers').map((c) => {
-      const o = containerObject(c, runtimeId(c), `${str(task, 'arn') ?? '-'}/${str(c, 'name') ?? '-'}`);
+    const objs = namedOrAll(list(task, 'containers').map(readContainer), runtime).map((c) => {
+      const o = containerObject(c, `${str(task, 'arn') ?? '-'}/${c.name ?? '-'}`);
       o.awsType = 'AWS::ECS::Cluster';
       o.awsName = str(ecs, 'name');
       o.awsId = str(ecs, 'name');
       o.arn = str(ecs, 'arn');
       return o;
     });
-    if (objs.length) return distinct(objs);
+    if (objs.length) return objs;
   }
-  const instance = get(r, 'instanceDetails');
   if (runtime) {
-    const o = containerObject(runtime, str(runtime, 'id'), str(runtime, 'name') ?? 'container');
+    const o = containerObject(runtime, runtime.name ?? 'container');
+    const instance = get(r, 'instanceDetails');
     if (instance) {
       o.awsType = 'AWS::EC2::Instance';
       o.awsId = str(instance, 'instanceId');
-      o.az = str(instance, 'availabilityZone');
     }
     return [o];
   }
+  return [];
+}
+
+/** S3 bucket object, by its ARN (given, or built from the name). */
+function bucketObject(b, partition) {
+  const name = str(b, 'name');
+  const arn = str(b, 'arn') ?? (name !== undefined ? `arn:${partition}:s3:::${name}` : undefined);
+  const id = arn ?? name;
+  if (id === undefined) return undefined;
+  return { type: 'AwsS3Bucket', awsType: 'AWS::S3::Bucket', id, name: name ?? id, awsName: name, awsId: name, arn };
+}
+
+/** Malware Protection for S3: one object per scanned S3 object, its bucket in `aws.*`. */
+function s3Objects(buckets, partition) {
+  const out = [];
+  for (const b of buckets) {
+    const bucket = bucketObject(b, partition);
+    const name = str(b, 'name');
+    const before = out.length;
+    for (const so of list(b, 's3ObjectDetails')) {
+      const key = str(so, 'key');
+      const id = str(so, 'objectArn') ?? (name !== undefined && key !== undefined ? `arn:${partition}:s3:::${name}/${key}` : undefined);
+      if (id === undefined) continue;
+      out.push({
+        type: 'AwsS3Object',
+        awsType: 'AWS::S3::Bucket',
+        id,
+        name: key ?? id,
+        awsName: name,
+        awsId: name,
+        arn: bucket?.arn,
+        s3: { versionId: str(so, 'versionId'), etag: str(so, 'eTag'), hash: str(so, 'hash') },
+      });
+    }
+    // A bucket whose objects are not listed stands for itself.
+    if (out.length === before && bucket !== undefined) out.push(bucket);
+  }
+  return out;
+}
+
+/** The objects a finding is about. */
+function affected(f, account, region, partition) {
+  const r = get(f, 'resource') ?? {};
+  const instance = get(r, 'instanceDetails');
+  const zone = str(instance, 'availabilityZone');
+  // A container, EKS or ECS cluster runs on the instance GuardDuty names: same zone.
+  const withZone = (objs) => {
+    if (zone !== undefined) {
+      for (const o of objs) {
+        if (o.az === undefined && ['CONTAINER', 'AwsEksCluster', 'AwsEcsCluster'].includes(o.type)) o.az = zone;
+      }
+    }
+    return distinct(objs);
+  };
+  const cs = containers(r);
+  if (cs.length) return withZone(cs);
 
   const rtype = str(r, 'resourceType') ?? '';
-  const [objectType, awsType] = RESOURCE_TYPES[rtype] ?? [rtype === '' ? 'AwsAccount' : rtype, undefined];
-  let objs = [];
-  const named = (d, nameKey, arnKey) => {
+  const typed = (objectType, awsType) => (d, nameKey, arnKey) => {
     const name = str(d, nameKey);
     const arn = str(d, arnKey);
     const id = arn ?? name;
-    return id === undefined ? [] : [{ id, name: name ?? id, awsName: name, awsId: name, arn }];
+    return id === undefined ? [] : [{ type: objectType, awsType, id, name: name ?? id, awsName: name, awsId: name, arn }];
   };
+  let objs = [];
   switch (rtype) {
     case 'Instance':
     case 'Container': {
@@ -279,7 +366,9 @@ function affected(f, account, region, partition) {
         const tag = list(instance, 'tags').find((t) => str(t, 'key') === 'Name');
         const nameTag = str(tag, 'value');
         const arn = region && account ? `arn:${partition}:ec2:${region}:${account}:instance/${iid}` : undefined;
-        objs = [{ id: arn ?? iid, name: nameTag ?? iid, awsId: iid, awsName: nameTag, arn, az: str(instance, 'availabilityZone') }];
+        objs = [
+          { type: 'AwsEc2Instance', awsType: 'AWS::EC2::Instance', id: arn ?? iid, name: nameTag ?? iid, awsId: iid, awsName: nameTag, arn, az: zone },
+        ];
       }
       break;
     }
@@ -288,42 +377,34 @@ function affected(f, account, region, partition) {
       const kid = str(k, 'accessKeyId');
       if (kid !== undefined) {
         const user = str(k, 'userName');
-        objs = [{ id: kid, name: user ?? kid, awsName: user, awsId: kid }];
+        objs = [{ type: 'AwsIamAccessKey', awsType: 'AWS::IAM::AccessKey', id: kid, name: user ?? kid, awsName: user, awsId: kid }];
       }
       break;
     }
     case 'S3Bucket':
-      for (const b of list(r, 's3BucketDetails')) {
-        const name = str(b, 'name');
-        const arn = str(b, 'arn') ?? (name !== undefined ? `arn:${partition}:s3:::${name}` : undefined);
-        const id = arn ?? name;
-        if (id !== undefined) objs.push({ id, name: name ?? id, awsName: name, awsId: name, arn });
-      }
+      objs = list(r, 's3BucketDetails')
+        .map((b) => bucketObject(b, partition))
+        .filter((o) => o !== undefined);
+      break;
+    case 'S3Object':
+      objs = s3Objects(list(r, 's3BucketDetails'), partition);
       break;
     case 'EKSCluster':
-      objs = named(eks, 'name', 'arn');
+      objs = typed('AwsEksCluster', 'AWS::EKS::Cluster')(get(r, 'eksClusterDetails'), 'name', 'arn');
       break;
     case 'ECSCluster':
-      objs = named(ecs, 'name', 'arn');
+      objs = typed('AwsEcsCluster', 'AWS::ECS::Cluster')(get(r, 'ecsClusterDetails'), 'name', 'arn');
       break;
     case 'Lambda':
-      objs = named(get(r, 'lambdaDetails'), 'functionName', 'functionArn');
+      objs = typed('AwsLambdaFunction', 'AWS::Lambda::Function')(get(r, 'lambdaDetails'), 'functionName', 'functionArn');
       break;
     case 'RDSDBInstance':
-      objs = named(get(r, 'rdsDbInstanceDetails'), 'dbInstanceIdentifier', 'dbInstanceArn');
+      objs = typed('AwsRdsDbInstance', 'AWS::RDS::DBInstance')(get(r, 'rdsDbInstanceDetails'), 'dbInstanceIdentifier', 'dbInstanceArn');
       break;
     default:
   }
-  if (objs.length === 0) {
-    const fid = str(f, 'id');
-    const id =
-      rtype === '' || rtype === 'AttackSequence' ? account : (str(f, 'arn') ?? (account ? `${account}/${rtype}/${fid}` : ''));
-    if (id === '') throw new Error('a finding whose resource names no object needs accountId');
-    objs = [{ id, name: id }];
-  }
-  for (const o of objs) {
-    o.type = objectType;
-    o.awsType = awsType;
-  }
-  return distinct(objs);
+  // AttackSequence, no resource block, a known type without details, an unknown type:
+  // the account is what the finding is about.
+  if (objs.length === 0) return [accountObject(account)];
+  return withZone(objs);
 }
