@@ -27,6 +27,7 @@ const FIXED = { CRITICAL: 10, HIGH: 8.9, MEDIUM: 6.9, LOW: 3.9, NONE: 0 };
 const SCAN_FIELDS = [
   'container_image.digest',
   'container_image.id',
+  'container_image.name',
   'container_image.repository',
   'container_image.registry',
   'container_image.tags',
@@ -71,18 +72,18 @@ function records(doc, out = []) {
  * (`JSON.stringify` of the events) and the event count.
  */
 export function transformDefender(input, { originalContent = true } = {}) {
-  const findings = [];
+  const items = [];
   let rejected = 0;
   for (const record of records(parse(input))) {
     // A bad record is logged and dropped, as a forwarder does; the others still go out.
     try {
-      const e = mapRecord(record, originalContent);
-      if (e !== undefined) findings.push(e);
+      const item = mapRecord(record, originalContent);
+      if (item !== undefined) items.push(item);
     } catch {
       rejected++;
     }
   }
-  const events = withScans(findings);
+  const events = withScans(items);
   return { body: JSON.stringify(events), events: events.length, rejected };
 }
 
@@ -164,25 +165,12 @@ function cvssOf(vuln, a) {
   return c;
 }
 
-/** The finding event of one record, or undefined when it is skipped. */
-export function mapRecord(r, originalContent) {
-  if (r === null || typeof r !== 'object') throw new Error('not a record');
-  if (lower(str(r, 'type')) !== SUB_ASSESSMENT) return undefined;
-  for (const name of ['subAssessmentEventDataEnrichment', 'securityEventDataEnrichment']) {
-    if (lower(str(get(r, name), 'action')) === 'delete') return undefined;
-  }
-  const p = get(r, 'properties');
-  if (!p) throw new Error('missing properties');
-  const a = get(p, 'additionalData');
-  const assessed = str(a, 'assessedResourceType') ?? str(get(a, 'data'), 'assessedResourceType');
-  if (!CONTAINER_TYPES.has(lower(assessed))) return undefined;
-  const status = get(p, 'status');
-  const code = str(status, 'code');
-  if (lower(code) === 'healthy' || lower(code) === 'notapplicable') return undefined;
-
-  const vuln = ad(a, 'vulnerabilityDetails');
+/**
+ * The image a sub-assessment is about: digest (or another image id), repository, registry
+ * and tags, and its object id `registry/repository@digest` (leaving out what is unknown).
+ */
+function imageOf(r, p, a) {
   const art = ad(a, 'artifactDetails');
-  const sw = ad(a, 'softwareDetails');
   const rd = get(p, 'resourceDetails');
   const arm = str(r, 'id') ?? '';
   const resourceId = str(rd, 'id') ?? '';
@@ -200,18 +188,83 @@ export function mapRecord(r, originalContent) {
   if (imageId !== undefined) {
     const name = registry && repository ? `${registry}/${repository}` : (repository ?? registry);
     objectId = name ? `${name}@${imageId}` : imageId;
-  } else if (resourceId !== '') {
-    objectId = resourceId;
-  } else {
-    throw new Error('no image digest');
   }
+  return { digest, otherId, repository, registry, tags, objectId, resourceId };
+}
+
+/** The image and cloud fields a finding and its image's scan both carry. */
+function putImageAndCloud(e, img, r, p) {
+  opt(e, 'container_image.digest', img.digest);
+  opt(e, 'container_image.id', img.otherId);
+  opt(e, 'container_image.name', img.repository);
+  opt(e, 'container_image.repository', img.repository);
+  opt(e, 'container_image.registry', img.registry);
+  opt(e, 'container_image.tags', img.tags);
+  const rd = get(p, 'resourceDetails');
+  const arm = str(r, 'id') ?? '';
+  const source = lower(str(rd, 'source'));
+  opt(e, 'cloud.provider', source);
+  if (source === 'aws') {
+    opt(e, 'aws.account.id', str(rd, 'hierarchyId'));
+    opt(e, 'aws.region', str(rd, 'region'));
+    opt(e, 'aws.arn', str(rd, 'nativeCloudUniqueIdentifier'));
+  }
+  opt(e, 'azure.tenant.id', str(r, 'tenantId'));
+  opt(e, 'azure.subscription', str(r, 'subscriptionId') ?? armSegment(arm, '/subscriptions/'));
+  opt(e, 'azure.resource.group', str(r, 'resourceGroup') ?? armSegment(arm, '/resourceGroups/'));
+}
+
+/**
+ * A Healthy sub-assessment has no finding, but it says its image was scanned: a scan of
+ * that image (merged with the image's other scans of the day in `withScans`).
+ */
+function healthyScan(r, p, a) {
+  const img = imageOf(r, p, a);
+  const time = firstTime(get(p, 'timeGenerated'), get(r, 'timeGenerated'));
+  if (img.objectId === undefined || time === undefined) return undefined;
+  const scan = scanSkeleton(img.objectId, 'CONTAINER_IMAGE', img.repository ?? img.objectId);
+  scan['scan.time.completed'] = time;
+  putImageAndCloud(scan, img, r, p);
+  return { placeholder: true, event: scan, time };
+}
+
+/**
+ * The finding event of one record (`{ event, time }`), a Healthy record's scan
+ * (`{ placeholder: true, ... }`), or undefined when it is skipped.
+ */
+export function mapRecord(r, originalContent) {
+  if (r === null || typeof r !== 'object') throw new Error('not a record');
+  if (lower(str(r, 'type')) !== SUB_ASSESSMENT) return undefined;
+  for (const name of ['subAssessmentEventDataEnrichment', 'securityEventDataEnrichment']) {
+    if (lower(str(get(r, name), 'action')) === 'delete') return undefined;
+  }
+  const p = get(r, 'properties');
+  if (!p) throw new Error('missing properties');
+  const a = get(p, 'additionalData');
+  const assessed = str(a, 'assessedResourceType') ?? str(get(a, 'data'), 'assessedResourceType');
+  if (!CONTAINER_TYPES.has(lower(assessed))) return undefined;
+  const status = get(p, 'status');
+  const code = str(status, 'code');
+  if (lower(code) === 'healthy') return healthyScan(r, p, a);
+  if (lower(code) === 'notapplicable') return undefined;
+
+  const vuln = ad(a, 'vulnerabilityDetails');
+  const sw = ad(a, 'softwareDetails');
+  const arm = str(r, 'id') ?? '';
+  const img = imageOf(r, p, a);
+  let objectId = img.objectId;
+  if (objectId === undefined) {
+    if (img.resourceId === '') throw new Error('no image digest');
+    objectId = img.resourceId;
+  }
+  const repository = img.repository;
 
   const vulnId = (str(vuln, 'cveId') ?? str(p, 'id')) || undefined;
   const pkg = str(sw, 'packageName');
   const ver = str(sw, 'version');
   const time = firstTime(get(p, 'timeGenerated'), get(r, 'timeGenerated'));
   if (time === undefined) throw new Error('no readable timeGenerated');
-  const findingId = arm !== '' ? arm.toLowerCase() : uuidv5([objectId, vulnId ?? '', pkg ?? '', ver ?? '']);
+  const findingId = arm !== '' ? arm : uuidv5([objectId, vulnId ?? '', pkg ?? '', ver ?? '']);
   const cvss = cvssOf(vuln, a);
   const label = str(vuln, 'severity') ?? str(status, 'severity');
   const level = LEVELS[lower(label?.trim())] ?? 'NONE';
@@ -286,79 +339,85 @@ export function mapRecord(r, originalContent) {
   opt(e, 'vulnerability.remediation.description', str(p, 'remediation'));
   opt(e, 'component.name', pkg);
   opt(e, 'component.version', ver);
-  opt(e, 'container_image.digest', digest);
-  opt(e, 'container_image.id', otherId);
-  opt(e, 'container_image.repository', repository);
-  opt(e, 'container_image.registry', registry);
-  opt(e, 'container_image.tags', tags);
-  e['scan.id'] = ''; // set per image in withScans
-  const source = lower(str(rd, 'source'));
-  opt(e, 'cloud.provider', source);
-  if (source === 'aws') {
-    opt(e, 'aws.account.id', str(rd, 'hierarchyId'));
-    opt(e, 'aws.region', str(rd, 'region'));
-    opt(e, 'aws.arn', str(rd, 'nativeCloudUniqueIdentifier'));
-  }
-  opt(e, 'azure.tenant.id', str(r, 'tenantId'));
-  opt(e, 'azure.subscription', str(r, 'subscriptionId') ?? armSegment(arm, '/subscriptions/'));
-  opt(e, 'azure.resource.group', str(r, 'resourceGroup') ?? armSegment(arm, '/resourceGroups/'));
+  putImageAndCloud(e, img, r, p);
+  e['scan.id'] = ''; // set per image and day in withScans
   opt(e, 'defender.assessment.key', armSegment(arm, '/assessments/'));
   e['defender.assessed_resource_type'] = assessed;
   e['secmap.mapping.version'] = MAPPING_VERSION;
   if (originalContent) e['event.original_content'] = JSON.stringify(r);
-  return e;
+  return { event: e, time };
+}
+
+function scanSkeleton(objectId, objectType, objectName) {
+  return {
+    'event.kind': 'SECURITY_EVENT',
+    'event.type': 'VULNERABILITY_SCAN',
+    'event.name': 'Vulnerability scan event',
+    'event.provider': 'Microsoft Defender for Cloud',
+    'product.vendor': 'Microsoft',
+    'product.name': 'Microsoft Defender for Cloud',
+    'object.id': objectId,
+    'object.type': objectType,
+    'object.name': objectName,
+    'scan.name': 'Defender for Cloud container image vulnerability assessment',
+    'secmap.mapping.version': MAPPING_VERSION,
+  };
+}
+
+/** An RFC 3339 UTC time as a key that sorts by instant (fraction padded to nanoseconds). */
+function instantKey(t) {
+  const m = /^(.{19})(?:\.(\d+))?Z$/.exec(t);
+  return m === null ? t : `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}`;
 }
 
 /**
- * One VULNERABILITY_SCAN per image, in front of the image's first finding; its `scan.id`
- * (over the image and its latest finding time) goes into every finding of the image.
+ * One VULNERABILITY_SCAN per image and UTC day of its records, in front of the image's
+ * first finding of that day (or in place of its first Healthy record when it has none);
+ * its `scan.id` (over the image and the day) goes into every finding of the image and day,
+ * `scan.time.completed` is the latest time among them.
  */
-function withScans(findings) {
+function withScans(items) {
   const groups = new Map();
-  for (const e of findings) {
-    const id = e['object.id'];
-    let g = groups.get(id);
+  for (const item of items) {
+    const objectId = item.event['object.id'];
+    const scanId = uuidv5([PROVIDER, 'scan', objectId, item.time.slice(0, 10)]);
+    let g = groups.get(scanId);
     if (g === undefined) {
-      g = { first: e, members: [], latest: undefined, latestMs: -Infinity };
-      groups.set(id, g);
+      g = { finding: undefined, placeholder: undefined, latest: undefined, latestKey: '' };
+      groups.set(scanId, g);
     }
-    g.members.push(e);
-    const ms = Date.parse(e['finding.time.created']);
-    if (ms > g.latestMs) {
-      g.latestMs = ms;
-      g.latest = e['finding.time.created'];
+    if (item.placeholder) g.placeholder ??= item;
+    else g.finding ??= item;
+    const key = instantKey(item.time);
+    if (g.latest === undefined || key > g.latestKey) {
+      g.latest = item.time;
+      g.latestKey = key;
     }
-  }
-  const scanOf = new Map();
-  for (const [objectId, g] of groups) {
-    const completed = g.latest ?? '';
-    const scanId = uuidv5([PROVIDER, 'scan', objectId, completed]);
-    for (const m of g.members) m['scan.id'] = scanId;
-    const f = g.first;
-    const scan = {
-      'event.id': uuidv5([PROVIDER, 'scan', scanId]),
-      'event.kind': 'SECURITY_EVENT',
-      'event.type': 'VULNERABILITY_SCAN',
-      'event.name': 'Vulnerability scan event',
-      'event.provider': 'Microsoft Defender for Cloud',
-      'product.vendor': 'Microsoft',
-      'product.name': 'Microsoft Defender for Cloud',
-      'object.id': objectId,
-      'object.type': f['object.type'],
-      'object.name': f['object.name'],
-      'scan.id': scanId,
-      'scan.name': 'Defender for Cloud container image vulnerability assessment',
-    };
-    opt(scan, 'scan.time.completed', completed);
-    for (const k of SCAN_FIELDS) if (f[k] !== undefined) scan[k] = f[k];
-    scan['secmap.mapping.version'] = MAPPING_VERSION;
-    scanOf.set(f, scan);
+    item.scanId = scanId;
+    if (!item.placeholder) item.event['scan.id'] = scanId;
   }
   const events = [];
-  for (const e of findings) {
-    const scan = scanOf.get(e);
-    if (scan !== undefined) events.push(scan);
-    events.push(e);
+  for (const item of items) {
+    const g = groups.get(item.scanId);
+    if (item.placeholder) {
+      if (g.finding !== undefined || g.placeholder !== item) continue;
+      events.push(scanEvent(item.event, item.scanId, g.latest));
+      continue;
+    }
+    if (g.finding === item) {
+      const f = item.event;
+      const scan = scanSkeleton(f['object.id'], f['object.type'], f['object.name']);
+      for (const k of SCAN_FIELDS) if (f[k] !== undefined) scan[k] = f[k];
+      events.push(scanEvent(scan, item.scanId, g.latest));
+    }
+    events.push(item.event);
   }
   return events;
+}
+
+function scanEvent(scan, scanId, completed) {
+  scan['event.id'] = uuidv5([PROVIDER, 'scan', scanId]);
+  scan['scan.id'] = scanId;
+  scan['scan.time.completed'] = completed;
+  return scan;
 }
