@@ -1,29 +1,22 @@
 // A hand-written Defender for Cloud → Dynatrace `security.events` mapper: what a team
 // would write in its own Azure Function on the continuous-export Event Hub instead of using
-// secmap. One VULNERABILITY_FINDING per container image sub-assessment and one
-// VULNERABILITY_SCAN per image per call, with the same fields as secmap's events
+// secmap. One VULNERABILITY_FINDING per container image sub-assessment (individual
+// recommendations: recommendation.js) and one VULNERABILITY_SCAN per image and UTC day of
+// its records, with the same fields as secmap's events
 // (docs/mapping/defender-for-cloud.md). Differences from secmap are listed in README.md
 // next to this file.
+import { PROVIDER, FIXED, LEVELS, acrLoginServer, armSegment, lower, scanSkeleton, splitRegistry } from './defender-shared.js';
+import { mapRecommendation } from './recommendation.js';
 import { MAPPING_VERSION, bool, clamp, firstTime, get, list, num, opt, parse, str, uuidv5 } from './common.js';
 
-const PROVIDER = 'defender-for-cloud';
 const SUB_ASSESSMENT = 'microsoft.security/assessments/subassessments';
+const ASSESSMENT = 'microsoft.security/assessments';
 const CONTAINER_TYPES = new Set([
   'containerregistryvulnerability',
   'azurecontainerregistryvulnerability',
   'awscontainerregistryvulnerability',
   'gcpcontainerregistryvulnerability',
 ]);
-const LEVELS = {
-  critical: 'CRITICAL',
-  high: 'HIGH',
-  medium: 'MEDIUM',
-  low: 'LOW',
-  informational: 'NONE',
-  unknown: 'NONE',
-  none: 'NONE',
-};
-const FIXED = { CRITICAL: 10, HIGH: 8.9, MEDIUM: 6.9, LOW: 3.9, NONE: 0 };
 const SCAN_FIELDS = [
   'container_image.digest',
   'container_image.id',
@@ -61,7 +54,9 @@ function records(doc, out = []) {
     for (const d of doc) records(d, out);
     return out;
   }
-  const inner = get(doc, 'records') ?? get(doc, 'value');
+  let inner = get(doc, 'records') ?? get(doc, 'value');
+  // A Resource Graph page: `{count, data: [...]}` (a record has a `type` instead).
+  if (inner === undefined && doc !== null && typeof doc === 'object' && get(doc, 'type') === undefined) inner = doc.data;
   if (Array.isArray(inner)) return records(inner, out);
   out.push(doc);
   return out;
@@ -77,8 +72,11 @@ export function transformDefender(input, { originalContent = true } = {}) {
   for (const record of records(parse(input))) {
     // A bad record is logged and dropped, as a forwarder does; the others still go out.
     try {
-      const item = mapRecord(record, originalContent);
-      if (item !== undefined) items.push(item);
+      if (lower(str(record, 'type')) === ASSESSMENT) items.push(...mapRecommendation(record, originalContent));
+      else {
+        const item = mapRecord(record, originalContent);
+        if (item !== undefined) items.push(item);
+      }
     } catch {
       rejected++;
     }
@@ -87,28 +85,8 @@ export function transformDefender(input, { originalContent = true } = {}) {
   return { body: JSON.stringify(events), events: events.length, rejected };
 }
 
-const lower = (s) => (typeof s === 'string' ? s.toLowerCase() : '');
-
 /** `additionalData.<key>`, or inside its `data` wrapper. */
 const ad = (a, key) => get(a, key) ?? get(get(a, 'data'), key);
-
-/** The segment after `key` in an ARM id (case-insensitive), unless a `{placeholder}`. */
-function armSegment(arm, key) {
-  if (typeof arm !== 'string') return undefined;
-  const at = arm.toLowerCase().indexOf(key.toLowerCase());
-  if (at < 0) return undefined;
-  const seg = arm.slice(at + key.length).split('/')[0].trim();
-  return seg !== '' && !seg.startsWith('{') ? seg : undefined;
-}
-
-function splitRegistry(name) {
-  const slash = name.indexOf('/');
-  if (slash > 0) {
-    const first = name.slice(0, slash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost') return [first, name.slice(slash + 1)];
-  }
-  return [undefined, name];
-}
 
 /** Digest, repository and registry from `resourceDetails.id`, in its three layouts. */
 function fromResourceId(id) {
@@ -132,11 +110,6 @@ function fromResourceId(id) {
     }
   }
   return {};
-}
-
-function acrLoginServer(arm) {
-  const name = armSegment(arm, '/providers/Microsoft.ContainerRegistry/registries/');
-  return name !== undefined && !name.includes(' ') ? `${name.toLowerCase()}.azurecr.io` : undefined;
 }
 
 /** The CVSS entry of the highest version that has a score or a vector. */
@@ -346,22 +319,6 @@ export function mapRecord(r, originalContent) {
   e['secmap.mapping.version'] = MAPPING_VERSION;
   if (originalContent) e['event.original_content'] = JSON.stringify(r);
   return { event: e, time };
-}
-
-function scanSkeleton(objectId, objectType, objectName) {
-  return {
-    'event.kind': 'SECURITY_EVENT',
-    'event.type': 'VULNERABILITY_SCAN',
-    'event.name': 'Vulnerability scan event',
-    'event.provider': 'Microsoft Defender for Cloud',
-    'product.vendor': 'Microsoft',
-    'product.name': 'Microsoft Defender for Cloud',
-    'object.id': objectId,
-    'object.type': objectType,
-    'object.name': objectName,
-    'scan.name': 'Defender for Cloud container image vulnerability assessment',
-    'secmap.mapping.version': MAPPING_VERSION,
-  };
 }
 
 /** An RFC 3339 UTC time as a key that sorts by instant (fraction padded to nanoseconds). */

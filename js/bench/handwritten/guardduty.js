@@ -140,12 +140,13 @@ export function mapRecord(record, { originalContent, skipSampleFindings }, out) 
   }
 }
 
-/** Remote IPs (distinct, in order), DNS domains and the first country of the action. */
+/** Remote IPs (distinct, first-seen order), DNS domains and the first country of the action. */
 function actorOf(action) {
-  const ips = [];
+  // A Set keeps insertion order and makes de-duplication linear (port probes list hundreds).
+  const ips = new Set();
   let country;
   const ip = (v) => {
-    if (typeof v === 'string' && v !== '' && !ips.includes(v)) ips.push(v);
+    if (typeof v === 'string' && v !== '') ips.add(v);
   };
   const remote = (d) => {
     if (d === undefined || d === null) return;
@@ -161,7 +162,7 @@ function actorOf(action) {
   for (const v of list(k8s, 'sourceIPs').concat(list(k8s, 'sourceIps'))) ip(v);
   for (const probe of list(get(action, 'portProbeAction'), 'portProbeDetails')) remote(get(probe, 'remoteIpDetails'));
   const domain = str(get(action, 'dnsRequestAction'), 'domain');
-  return { ips, fqdns: domain ? [domain] : [], country };
+  return { ips: [...ips], fqdns: domain ? [domain] : [], country };
 }
 
 /** `registry/repo:tag@digest` → name, tag, digest. */

@@ -21,26 +21,6 @@ const KNOWN = {
   'cases/guardduty/fan-out-output-budget':
     'the per-record output budget (warning fields-shared) is not modelled: the peer keeps every description and title whole',
 };
-// Defender's 2026 individual-recommendations format (one finding per image × package × CVE).
-for (const name of [
-  'cases/defender-for-cloud/ir-arg-page-az-cli',
-  'cases/defender-for-cloud/ir-arg-page-rest',
-  'cases/defender-for-cloud/ir-aws-gcp-and-identity-fallbacks',
-  'cases/defender-for-cloud/ir-detected-versions-and-cve-ids',
-  'cases/defender-for-cloud/ir-lifecycle-healthy-delete-not-applicable',
-  'cases/defender-for-cloud/ir-record-kinds-skipped-and-rule-3',
-  'cases/defender-for-cloud/ir-rejected-records',
-  'cases/defender-for-cloud/ir-severity-and-cvss',
-  'cases/defender-for-cloud/ir-string-and-object-fields',
-  'samples/defender-for-cloud/synthetic-individual-rec-arg-page',
-  'samples/defender-for-cloud/synthetic-individual-rec-aws-ecr-gcp-gar',
-  'samples/defender-for-cloud/synthetic-individual-rec-camelcase-object-fields',
-  'samples/defender-for-cloud/synthetic-individual-rec-eventhub-batch',
-  'samples/defender-for-cloud/synthetic-individual-rec-pascalcase-string-fields',
-]) {
-  KNOWN[name] = 'individual recommendations not modelled by the peer';
-}
-
 /** Field by field; `event.original_content` as JSON (JSON.stringify writes `2.0` as `2`). */
 function assertSameEvent(got, want, where) {
   assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), `${where}: fields`);
