@@ -262,8 +262,9 @@ pub fn is_uuid(s: &str) -> bool {
 pub fn obvious_record_count(data: &[u8]) -> Option<usize> {
     let plain = |v: &serde_json::Value| {
         v.as_object().is_some_and(|o| {
-            // `data`: an Azure Resource Graph page (or a record's field; not obvious).
-            !["records", "findings", "Findings", "value", "data"]
+            // `data`: an Azure Resource Graph page (or a record's field; not obvious);
+            // `responses`: an Azure REST API example, read as its response body.
+            !["records", "findings", "Findings", "value", "data", "responses"]
                 .iter()
                 .any(|k| o.contains_key(*k))
         })

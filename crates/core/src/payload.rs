@@ -6,7 +6,9 @@
 //! Resource Graph result pages: REST `totalRecords`/`count`/`facets`/`resultTruncated`/
 //! `$skipToken`, `az graph query` `count`/`skip_token`/`total_records`); NDJSON; and Azure
 //! Functions' Event Hubs batches, where each element may be a JSON *string* holding the
-//! message body. A body string is decoded once; it may hold a record or a container.
+//! message body. A body string is decoded once; it may hold a record or a container. An
+//! Azure REST API specification example (`parameters` + `responses/200/body`) is read as
+//! its response body.
 //!
 //! A payload that is not JSON fails as a whole (with line and column). Inside a readable
 //! payload, an element that is not a record, an NDJSON line or a body string that is not
@@ -272,6 +274,39 @@ struct Containers<'a> {
     kind_pascal: Option<&'a RawValue>,
     #[serde(borrow, rename = "detail-type")]
     detail_type: Option<&'a RawValue>,
+    /// An Azure REST API example document has both (see [`rest_example_body`]).
+    #[serde(borrow)]
+    parameters: Option<&'a RawValue>,
+    #[serde(borrow)]
+    responses: Option<&'a RawValue>,
+}
+
+/// Where an Azure REST API example keeps the response body.
+const REST_EXAMPLE_BODY: &str = "/responses/200/body";
+
+/// The `200` response body of an Azure REST API specification example
+/// (`{"parameters": {...}, "responses": {"200": {"body": ...}}}`), the form in which
+/// Microsoft publishes what the Defender for Cloud APIs return (azure-rest-api-specs,
+/// `examples/`). The body is what a caller of the API receives, so it is read as the
+/// payload; a document of that form without a `200` body is an ordinary record.
+fn rest_example_body(text: &str) -> Option<&str> {
+    #[derive(Deserialize)]
+    struct Example<'a> {
+        #[serde(borrow)]
+        responses: Responses<'a>,
+    }
+    #[derive(Deserialize)]
+    struct Responses<'a> {
+        #[serde(borrow, rename = "200")]
+        ok: Option<Response<'a>>,
+    }
+    #[derive(Deserialize)]
+    struct Response<'a> {
+        #[serde(borrow)]
+        body: Option<&'a RawValue>,
+    }
+    let example: Example<'_> = serde_json::from_str(text).ok()?;
+    example.responses.ok?.body.map(RawValue::get)
 }
 
 impl<'a> Containers<'a> {
@@ -334,6 +369,17 @@ fn pieces<'t>(
         Some(b'{') if keep_dom => {
             let dom = Value::deserialize(&mut de).map_err(classify)?;
             de.end().map_err(DocError::Trailing)?;
+            let example = dom
+                .as_object()
+                .is_some_and(|o| o.contains_key("parameters") && o.contains_key("responses"));
+            if let Some(body) = example.then(|| rest_example_body(text)).flatten() {
+                return pieces(
+                    body,
+                    &format!("{pointer}{REST_EXAMPLE_BODY}"),
+                    keep_dom,
+                    budget,
+                );
+            }
             if is_container(&dom) {
                 container(text, pointer, budget)?
             } else {
@@ -347,6 +393,12 @@ fn pieces<'t>(
         Some(b'{') => {
             let c = Containers::deserialize(&mut de).map_err(classify)?;
             de.end().map_err(DocError::Trailing)?;
+            if c.parameters.is_some() && c.responses.is_some() {
+                if let Some(body) = rest_example_body(text) {
+                    let pointer = format!("{pointer}{REST_EXAMPLE_BODY}");
+                    return pieces(body, &pointer, keep_dom, budget);
+                }
+            }
             match c.array() {
                 Some(_) => container(text, pointer, budget)?,
                 None => vec![Piece::Record {

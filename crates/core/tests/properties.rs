@@ -104,6 +104,12 @@ fn collect(v: &Json, out: &mut Vec<Json>) {
                 collect(&inner, out);
             }
         }
+        // An Azure REST API example document: its `200` response body is the payload.
+        Json::Object(o)
+            if o.contains_key("parameters") && v.pointer("/responses/200/body").is_some() =>
+        {
+            collect(&v["responses"]["200"]["body"], out)
+        }
         // `data`: an Azure Resource Graph page, when the object is not a record itself.
         Json::Object(o) => match ["records", "findings", "Findings", "value", "data"]
             .iter()
