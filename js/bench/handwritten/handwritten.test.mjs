@@ -20,6 +20,10 @@ const KNOWN = {
     'an unreadable properties.timeGenerated: the hand-written mapper falls back to the top-level time, secmap rejects the record',
   'cases/guardduty/fan-out-output-budget':
     'the per-record output budget (warning fields-shared) is not modelled: the peer keeps every description and title whole',
+  'samples/defender-for-cloud/rest-example-GetSubAssessment-qualys-older-variant-imageName-threat':
+    'an Azure REST API specification example (responses/200/body): documentation, not what a forwarder receives; secmap reads the body, the peer does not',
+  'samples/defender-for-cloud/rest-example-ListSubscriptionSubAssessments-qualys-ContainerRegistryVulnerability':
+    'an Azure REST API specification example (responses/200/body): documentation, not what a forwarder receives; secmap reads the body, the peer does not',
 };
 /** Field by field; `event.original_content` as JSON (JSON.stringify writes `2.0` as `2`). */
 function assertSameEvent(got, want, where) {
