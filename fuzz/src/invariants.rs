@@ -264,9 +264,16 @@ pub fn obvious_record_count(data: &[u8]) -> Option<usize> {
         v.as_object().is_some_and(|o| {
             // `data`: an Azure Resource Graph page (or a record's field; not obvious);
             // `responses`: an Azure REST API example, read as its response body.
-            !["records", "findings", "Findings", "value", "data", "responses"]
-                .iter()
-                .any(|k| o.contains_key(*k))
+            ![
+                "records",
+                "findings",
+                "Findings",
+                "value",
+                "data",
+                "responses",
+            ]
+            .iter()
+            .any(|k| o.contains_key(*k))
         })
     };
     // Duplicate keys are merged by serde_json::Value; the core keeps them: skip those.

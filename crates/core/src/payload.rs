@@ -393,11 +393,12 @@ fn pieces<'t>(
         Some(b'{') => {
             let c = Containers::deserialize(&mut de).map_err(classify)?;
             de.end().map_err(DocError::Trailing)?;
-            if c.parameters.is_some() && c.responses.is_some() {
-                if let Some(body) = rest_example_body(text) {
-                    let pointer = format!("{pointer}{REST_EXAMPLE_BODY}");
-                    return pieces(body, &pointer, keep_dom, budget);
-                }
+            if c.parameters.is_some()
+                && c.responses.is_some()
+                && let Some(body) = rest_example_body(text)
+            {
+                let pointer = format!("{pointer}{REST_EXAMPLE_BODY}");
+                return pieces(body, &pointer, keep_dom, budget);
             }
             match c.array() {
                 Some(_) => container(text, pointer, budget)?,
