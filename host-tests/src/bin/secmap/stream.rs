@@ -53,10 +53,8 @@ pub fn start(force: bool) -> io::Result<Start> {
     let mut input = BufReader::with_capacity(1 << 16, io::stdin());
     let mut read = Vec::new();
     let max = payload_limit();
-    loop {
-        let Some(line) = read_line(&mut input, max)? else {
-            break; // end of input: blank (or empty) stdin is one (empty) payload
-        };
+    // At the end of input, blank (or empty) stdin is one (empty) payload.
+    while let Some(line) = read_line(&mut input, max)? {
         let decided = match &line {
             Line::TooLong => Some(force),
             Line::Text(text) if is_blank(text) => None,
@@ -260,13 +258,14 @@ impl Counts {
     }
 }
 
-/// Maps a stream. Returns whether reading stdin failed (the exit status is 1 then).
+/// Maps a stream into `out` (through the run's `events` writer, so that a JSON array
+/// stays one array across chunks and files).
 pub struct Streamer<'a, W: Write> {
-    pub batch: Batch,
-    pub provider: &'a str,
-    pub options: &'a Options,
-    pub out: &'a mut W,
-    pub events: &'a mut EventWriter,
+    batch: Batch,
+    provider: &'a str,
+    options: &'a Options,
+    out: &'a mut W,
+    events: &'a mut EventWriter,
     total: Counts,
     /// Lines read from stdin.
     lines: u64,
