@@ -10,6 +10,7 @@ mod forward_network;
 mod golden;
 mod limits;
 mod sandbox;
+mod stream;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -15,6 +15,7 @@ mod examples;
 mod forward;
 mod map;
 mod spool;
+mod stream;
 
 /// Maps cloud security findings (Microsoft Defender for Cloud, Amazon GuardDuty) to
 /// Dynatrace security events.
@@ -201,6 +202,15 @@ struct MapArgs {
     /// a fresh instance.
     #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Sandbox")]
     reuse: u32,
+    /// Map stdin (`-`) as NDJSON as it arrives even when its first non-blank line is not
+    /// a whole JSON value. Without it, stdin streams when that line is one (NDJSON; not
+    /// with --report): chunks of up to 1,000 lines are mapped every 1,000 lines, after
+    /// 200 ms without input, and at the end, each printed at once; a chunk summary
+    /// (`secmap: <stdin>: lines A-B: ...`) per chunk and a total go to stderr, rejected
+    /// records are numbered by stream record and line, and a line over the payload limit
+    /// is one rejected record. A stream of one chunk prints what a file would.
+    #[arg(long, conflicts_with = "report")]
+    stream: bool,
     /// Payload files; `-` reads stdin
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,

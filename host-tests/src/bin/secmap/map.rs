@@ -8,8 +8,9 @@ use serde::Serialize;
 use serde::ser::{Error as _, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
+use crate::stream::{self, STREAM_REUSE, Start, Streamer};
 use crate::{
-    MapArgs, check_provider, display_name, failure, print_rejections, read_input, summary,
+    MapArgs, check_provider, display_name, failure, is_stdin, print_rejections, read_input, summary,
 };
 
 /// One file's result in `--report` output.
@@ -41,8 +42,24 @@ pub fn run(mapper: &Mapper, args: MapArgs) -> Result<ExitCode, Box<dyn std::erro
     let mut batch = mapper.batch(args.reuse);
     for path in &args.files {
         let file = display_name(path);
-        let bytes = match read_input(path) {
-            Ok(bytes) => bytes,
+        // NDJSON on stdin is mapped as it arrives (not with --report, whose one JSON
+        // document per file is printed at the end anyway).
+        let read = if is_stdin(path) && !args.report {
+            stream::start(args.stream)
+        } else {
+            read_input(path).map(Start::Whole)
+        };
+        let bytes = match read {
+            Ok(Start::Whole(bytes)) => bytes,
+            Ok(Start::Stream(lines)) => {
+                // A stream is one input, one trust domain, as a file is: its chunks share
+                // an instance (a fresh one after any error).
+                let batch = mapper.batch(args.reuse.max(STREAM_REUSE));
+                let streamer =
+                    Streamer::new(batch, &args.provider, &options, &mut out, &mut events);
+                failed |= !streamer.run(lines)?;
+                continue;
+            }
             Err(e) => {
                 failed = true;
                 let message = format!("cannot read: {e}");
@@ -88,7 +105,7 @@ pub fn run(mapper: &Mapper, args: MapArgs) -> Result<ExitCode, Box<dyn std::erro
 
 /// Writes events as `[\n` + events joined by `,\n` + `\n]\n` (`[]\n` when none), or as
 /// NDJSON.
-struct EventWriter {
+pub(crate) struct EventWriter {
     ndjson: bool,
     written: usize,
 }
@@ -98,7 +115,7 @@ impl EventWriter {
         EventWriter { ndjson, written: 0 }
     }
 
-    fn write(&mut self, out: &mut impl Write, event: &str) -> io::Result<()> {
+    pub(crate) fn write(&mut self, out: &mut impl Write, event: &str) -> io::Result<()> {
         if self.ndjson {
             out.write_all(event.as_bytes())?;
             out.write_all(b"\n")?;
