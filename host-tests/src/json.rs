@@ -46,6 +46,23 @@ pub fn warnings(warnings: &[Warning]) -> Vec<core::Warning> {
     warnings.iter().map(core::Warning::from).collect()
 }
 
+/// How many records were mapped, skipped and rejected, and how many events: the one count
+/// every summary and total of the CLI prints.
+pub fn counts(output: &Output) -> core::Counts {
+    let mut c = core::Counts {
+        events: output.events.len(),
+        ..core::Counts::default()
+    };
+    for o in &output.outcomes {
+        match o.outcome {
+            Outcome::Mapped(_) => c.mapped += 1,
+            Outcome::Skipped(_) => c.skipped += 1,
+            Outcome::Rejected(_) => c.rejected += 1,
+        }
+    }
+    c
+}
+
 /// The kebab-case name of an error code, as in the WIT and the core.
 pub fn error_code(code: ErrorCode) -> &'static str {
     core::ErrorCode::from(code).as_str()

@@ -267,7 +267,7 @@ pub fn run(browser: bool) -> Result {
 }
 
 /// Rewrites the golden expectations, the manifest and the mapping docs from the native
-/// core. Review the diff before committing.
+/// core, and the CLI's expected outputs. Review the diff before committing.
 pub fn bless() -> Result {
     crate::util::run(cargo().env("UPDATE_EXPECT", "1").args([
         "test",
@@ -277,7 +277,18 @@ pub fn bless() -> Result {
         "--test",
         "golden",
     ]))?;
+    // The CLI's committed outputs (host-tests/tests/expect/) carry mapped counts and the
+    // mapping version, so they follow the golden files.
+    crate::util::run(cargo().env("UPDATE_EXPECT", "1").args([
+        "test",
+        "--locked",
+        "-p",
+        "secmap-host",
+        "--test",
+        "all",
+        "cli::",
+    ]))?;
     crate::codegen::run(false)?;
-    eprintln!("blessed: review `git diff testdata docs` before committing");
+    eprintln!("blessed: review `git diff testdata docs host-tests/tests/expect` before committing");
     Ok(())
 }

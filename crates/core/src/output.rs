@@ -172,20 +172,6 @@ impl Output {
         out
     }
 
-    /// How many records were mapped, skipped and rejected.
-    pub fn counts(&self) -> Counts {
-        let mut c = Counts::default();
-        for o in &self.outcomes {
-            match o.outcome {
-                Outcome::Mapped { .. } => c.mapped += 1,
-                Outcome::Skipped { .. } => c.skipped += 1,
-                Outcome::Rejected { .. } => c.rejected += 1,
-            }
-        }
-        c.events = self.events.len();
-        c
-    }
-
     /// The report part of the output (outcomes and warnings) as a serializable view.
     pub fn report(&self) -> Report<'_> {
         Report {
@@ -204,7 +190,9 @@ pub struct Report<'a> {
     pub warnings: &'a [Warning],
 }
 
-/// Record and event counts of one [`Output`].
+/// Record and event counts of an output, or the sum over several. The hosts count the
+/// component's output, so the one count lives there (`secmap_host::json::counts`, which
+/// the CLI's summaries and `check` totals use); the core itself never needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Counts {
     /// Records mapped.
@@ -215,6 +203,22 @@ pub struct Counts {
     pub rejected: usize,
     /// Events produced.
     pub events: usize,
+}
+
+impl Counts {
+    /// Records of every outcome.
+    pub fn records(&self) -> usize {
+        self.mapped + self.skipped + self.rejected
+    }
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, other: Counts) {
+        self.mapped += other.mapped;
+        self.skipped += other.skipped;
+        self.rejected += other.rejected;
+        self.events += other.events;
+    }
 }
 
 #[cfg(test)]

@@ -26,24 +26,22 @@ fn produce(root: &Path, case: &Case) -> Produced {
 #[test]
 fn golden_corpus_native() {
     let root = tk::testdata();
-    let cases = tk::discover(&root);
-    assert!(
-        cases.len() >= 40,
-        "corpus went missing: {} cases",
-        cases.len()
-    );
     if tk::blessing() {
+        let cases = tk::discover(&root);
+        // A wrong root would bless an empty manifest, and every engine would pass on nothing.
+        assert!(
+            !cases.is_empty(),
+            "no golden cases under {}",
+            root.display()
+        );
         tk::write_if_changed(&root.join("manifest.json"), &tk::manifest_json(&cases));
         for case in &cases {
             tk::bless(&root, case, &produce(&root, case));
         }
         return;
     }
-    assert_eq!(
-        tk::load_manifest(&root),
-        cases,
-        "testdata/manifest.json is stale: run `cargo xtask bless`"
-    );
+    // The manifest, checked against the directory tree (stale: `cargo xtask bless`).
+    let cases = tk::corpus(&root);
     let failures: Vec<String> = cases
         .iter()
         .filter_map(|c| tk::check(&root, c, &produce(&root, c)).err())

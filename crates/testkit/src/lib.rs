@@ -164,6 +164,34 @@ pub fn load_manifest(root: &Path) -> Vec<Case> {
         .cases
 }
 
+/// The corpus every engine runs: `testdata/manifest.json`, which must list exactly the cases
+/// in the directory tree. A test that runs "the corpus" checks its size against this, never
+/// against a hard-coded minimum (a deleted sample or a stale manifest fails here by name).
+pub fn corpus(root: &Path) -> Vec<Case> {
+    let listed = load_manifest(root);
+    let on_disk = discover(root);
+    if listed != on_disk {
+        let names = |cases: &[Case]| -> std::collections::BTreeSet<String> {
+            cases.iter().map(|c| c.name.clone()).collect()
+        };
+        let (l, d) = (names(&listed), names(&on_disk));
+        panic!(
+            "testdata/manifest.json lists {} cases, testdata/ holds {} (run `cargo xtask \
+             bless`): listed only {:?}, on disk only {:?}, the rest differ in provider or options",
+            listed.len(),
+            on_disk.len(),
+            l.difference(&d).collect::<Vec<_>>(),
+            d.difference(&l).collect::<Vec<_>>(),
+        );
+    }
+    assert!(
+        !listed.is_empty(),
+        "no golden cases under {}",
+        root.display()
+    );
+    listed
+}
+
 /// The expected files' contents for `produced`: (`.events.ndjson`, `.report.json`).
 pub fn render(produced: &Produced) -> (String, String) {
     let (events, report) = match produced {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { transform } from 'secmap';
 import { createForwarder } from 'secmap/forward';
 import { startFakeIngest } from '../../test-support/fake-ingest.mjs';
-import { expectedEventLines, inputBytes, loadManifest } from '../../test-support/corpus.mjs';
+import { expectedEventLines, expectedReport, inputBytes, loadManifest } from '../../test-support/corpus.mjs';
 
 const TOKEN = 'dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM';
 const FAST = { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2_000 };
@@ -63,9 +63,16 @@ describe('send(transform output)', () => {
   const cases = goldenCases();
 
   it('covers several providers and multi-event cases', () => {
-    assert.ok(cases.length >= 10, `${cases.length} golden cases with events`);
-    assert.ok(new Set(cases.map(({ c }) => c.provider)).size >= 3);
-    assert.ok(cases.some(({ lines }) => lines.length > 5));
+    // Exactly the manifest's cases whose golden report maps records to events, each with as
+    // many golden lines as its report counts (from the reports, not from the event files).
+    const mappedEvents = (c) => (expectedReport(c).outcomes ?? []).reduce((n, o) => n + (o.outcome === 'mapped' ? o.events : 0), 0);
+    const want = loadManifest().filter((c) => mappedEvents(c) > 0);
+    assert.deepEqual(cases.map(({ c }) => c.name), want.map((c) => c.name));
+    for (const { c, lines } of cases) assert.equal(lines.length, mappedEvents(c), c.name);
+    assert.deepEqual(
+      [...new Set(cases.map(({ c }) => c.provider))].sort(),
+      [...new Set(want.map((c) => c.provider))].sort(),
+    );
   });
 
   it('sends the golden request body byte for byte, never reading events', async () => {

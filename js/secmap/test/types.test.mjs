@@ -35,8 +35,6 @@ it('index.d.ts and forward.d.ts type-check a strict TypeScript host', async () =
       files: [USAGE],
     };
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
-    const { version } = await import('typescript/package.json', { with: { type: 'json' } }).then((m) => m.default);
-    assert.equal(version, '5.9.3');
     try {
       await run(process.execPath, [TSC, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: JS_DIR });
     } catch (e) {

@@ -18,10 +18,7 @@ const NOT_PAYLOADS: &[&str] = &[".events.ndjson", ".report.json", ".options.json
 struct Totals {
     files: usize,
     failed: usize,
-    mapped: usize,
-    skipped: usize,
-    rejected: usize,
-    events: usize,
+    records: secmap_core::Counts,
     warnings: usize,
     /// Source path -> how many records had it unmapped.
     unmapped: BTreeMap<String, usize>,
@@ -139,7 +136,7 @@ fn check_file(
         }
     };
     writeln!(out, "{file}: {}", summary(&output))?;
-    totals.events += output.events.len();
+    totals.records += json::counts(&output);
     totals.warnings += output.warnings.len();
     for o in &output.outcomes {
         for path in &o.unmapped {
@@ -147,15 +144,13 @@ fn check_file(
         }
         let record = record_name(o);
         match &o.outcome {
-            wit::Outcome::Mapped(_) => totals.mapped += 1,
+            wit::Outcome::Mapped(_) => {}
             wit::Outcome::Skipped(s) => {
-                totals.skipped += 1;
                 let reason = json::skip_reason(s.reason);
                 let line = format!("  {record}: skipped: {reason}: {}", s.message);
                 writeln!(out, "{}", escape::line(&line))?;
             }
             wit::Outcome::Rejected(e) => {
-                totals.rejected += 1;
                 let code = json::error_code(e.code);
                 let at = secmap_host::location(e);
                 let line = format!("  {record}: rejected: {code}: {}{at}", e.message);
@@ -190,11 +185,11 @@ fn report_totals(t: &Totals, out: &mut impl Write) -> io::Result<()> {
     writeln!(
         out,
         "{}: {} mapped ({}), {} skipped, {} rejected; {}",
-        plural(t.mapped + t.skipped + t.rejected, "record"),
-        t.mapped,
-        plural(t.events, "event"),
-        t.skipped,
-        t.rejected,
+        plural(t.records.records(), "record"),
+        t.records.mapped,
+        plural(t.records.events, "event"),
+        t.records.skipped,
+        t.records.rejected,
         plural(t.warnings, "warning"),
     )?;
     if t.unmapped.is_empty() {
