@@ -351,18 +351,14 @@ fn print_rejections(file: &str, out: &Output) {
 
 /// `3 records: 2 mapped (3 events), 1 skipped, 0 rejected`
 fn summary(out: &Output) -> String {
-    let (mut mapped, mut skipped, mut rejected) = (0, 0, 0);
-    for o in &out.outcomes {
-        match o.outcome {
-            wit::Outcome::Mapped(_) => mapped += 1,
-            wit::Outcome::Skipped(_) => skipped += 1,
-            wit::Outcome::Rejected(_) => rejected += 1,
-        }
-    }
+    let c = secmap_host::json::counts(out);
     format!(
-        "{}: {mapped} mapped ({}), {skipped} skipped, {rejected} rejected",
-        plural(out.outcomes.len(), "record"),
-        plural(out.events.len(), "event"),
+        "{}: {} mapped ({}), {} skipped, {} rejected",
+        plural(c.records(), "record"),
+        c.mapped,
+        plural(c.events, "event"),
+        c.skipped,
+        c.rejected,
     )
 }
 
