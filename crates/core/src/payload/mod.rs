@@ -1,0 +1,199 @@
+//! Splits a payload into records, whatever shape it arrived in.
+//!
+//! Accepted shapes (design §2): one record; a JSON array of records; `{"records": [...]}`
+//! (Azure Monitor style); `{"findings": [...]}` / `{"Findings": [...]}` (GuardDuty
+//! `GetFindings`); `{"value": [...]}` (Azure REST list responses); `{"data": [...]}` (Azure
+//! Resource Graph result pages: REST `totalRecords`/`count`/`facets`/`resultTruncated`/
+//! `$skipToken`, `az graph query` `count`/`skip_token`/`total_records`); NDJSON; and Azure
+//! Functions' Event Hubs batches, where each element may be a JSON *string* holding the
+//! message body. A body string is decoded once; it may hold a record or a container. An
+//! Azure REST API specification example (`parameters` + `responses/200/body`) is read as
+//! its response body.
+//!
+//! A payload that is not JSON fails as a whole (with line and column). Inside a readable
+//! payload, an element that is not a record, an NDJSON line or a body string that is not
+//! JSON becomes one rejected record; the others are still mapped.
+
+mod body;
+mod document;
+mod ndjson;
+#[cfg(test)]
+mod tests;
+
+use serde_json_borrow::Value;
+
+use crate::error::{Error, ErrorCode};
+use crate::json;
+use crate::options::Limits;
+
+use body::Items;
+use document::{DocError, Piece, pieces};
+use ndjson::{first_line_is_a_value, ndjson_with_bad_first_line};
+
+/// One input record.
+#[derive(Debug)]
+pub(crate) struct Record<'a> {
+    pub index: u32,
+    /// JSON pointer of the record from the payload root (from its line, for NDJSON).
+    pub pointer: String,
+    /// 1-based NDJSON line.
+    pub line: Option<u32>,
+    /// The record's JSON text: a slice of the payload, or of a decoded message body.
+    pub text: &'a str,
+    /// The parsed record, when splitting already parsed it (a single-record payload).
+    pub dom: Option<Value<'a>>,
+}
+
+/// A record that could not even be read as a record.
+#[derive(Debug)]
+pub(crate) struct BadRecord {
+    pub index: u32,
+    pub pointer: String,
+    pub line: Option<u32>,
+    pub error: Error,
+}
+
+// Bad records are rare; boxing the common variant would cost an allocation per record.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub(crate) enum Item<'a> {
+    Record(Record<'a>),
+    Bad(BadRecord),
+}
+
+/// The result of reading the payload's structure, before message bodies are decoded:
+/// bodies are owned strings that the records of the second phase borrow.
+pub(crate) struct Scanned<'a> {
+    pending: Vec<Pending<'a>>,
+    /// Decoded Event Hubs message bodies.
+    pub bodies: Vec<String>,
+}
+
+enum Pending<'a> {
+    Piece(Piece<'a>, Option<u32>),
+    /// `bodies[usize]`, found at this pointer and line.
+    Body(usize, String, Option<u32>),
+}
+
+/// Phase one: the payload's structure. Fails only when the payload fails as a whole.
+pub(crate) fn scan<'a>(text: &'a str, limits: &Limits) -> Result<Scanned<'a>, Error> {
+    json::reset_positions();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if first_byte(text).is_none() {
+        return Err(Error::new(ErrorCode::EmptyPayload, "the payload is empty"));
+    }
+    let max = limits.max_records as usize;
+    let mut scanned = Scanned {
+        pending: Vec::new(),
+        bodies: Vec::new(),
+    };
+    match pieces(text, "", true, max) {
+        Ok(pieces) => scanned.extend(pieces, None, text),
+        // One value per line: NDJSON. A document (pretty-printed, the first value spanning
+        // lines) with text after it is not: that is one error at the trailing text.
+        Err(DocError::Trailing(_)) if first_line_is_a_value(text) => scanned.ndjson(text, max)?,
+        Err(DocError::Json(_)) if ndjson_with_bad_first_line(text) => {
+            scanned.ndjson(text, max)?;
+        }
+        Err(DocError::TooMany) => return Err(too_many(limits)),
+        Err(DocError::Json(e) | DocError::Trailing(e)) => {
+            let (line, column) = json::error_position(text, &e);
+            return Err(json_error(&e, limits).with_position(line, column));
+        }
+    }
+    Ok(scanned)
+}
+
+fn too_many(limits: &Limits) -> Error {
+    Error::limit("maxRecords", limits.max_records as usize, "records")
+}
+
+/// A parse error, or (serde_json's recursion guard) the nesting limit.
+pub(crate) fn json_error(e: &serde_json::Error, limits: &Limits) -> Error {
+    let message = json::bare_message(e);
+    if message == "recursion limit exceeded" {
+        Error::limit(
+            "maxDepth",
+            limits.max_depth.min(json::PARSER_DEPTH) as usize,
+            "levels of nesting",
+        )
+    } else {
+        Error::new(ErrorCode::InvalidJson, message)
+    }
+}
+
+/// Phase two: decoded message bodies become records; every record gets its index.
+///
+/// Every piece of phase one becomes at least one record, so the count only grows; it is
+/// checked as records are made, so that a payload over `maxRecords` fails before its
+/// records take memory.
+pub(crate) fn resolve<'a>(
+    pending: Scanned<'a>,
+    bodies: &'a [String],
+    limits: &Limits,
+) -> Result<Vec<Item<'a>>, Error> {
+    let max = limits.max_records as usize;
+    let mut items = Items(Vec::with_capacity(pending.pending.len().min(max)));
+    for p in pending.pending {
+        match p {
+            Pending::Piece(piece, line) => items.piece(piece, line),
+            Pending::Body(i, pointer, line) => {
+                let budget = max.saturating_sub(items.0.len());
+                if items.body(&bodies[i], pointer, line, budget).is_err() {
+                    return Err(too_many(limits));
+                }
+            }
+        }
+        if items.0.len() > max {
+            return Err(too_many(limits));
+        }
+    }
+    Ok(items.0)
+}
+
+impl<'a> Scanned<'a> {
+    /// Takes the bodies out, leaving the structure to resolve against them.
+    pub(crate) fn take_bodies(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.bodies)
+    }
+
+    /// Adds the pieces of `text` (the payload, or NDJSON line `line`), locating bad ones
+    /// that say where they are.
+    fn extend(&mut self, pieces: Vec<Piece<'a>>, line: Option<u32>, text: &str) {
+        for piece in pieces {
+            match piece {
+                Piece::Bad {
+                    pointer,
+                    mut error,
+                    at: Some(at),
+                } => {
+                    if let Some(offset) = json::offset_in(text, at) {
+                        let (l, column) = json::position(text, offset);
+                        error = error.with_position(line.unwrap_or(l), column);
+                    }
+                    let bad = Piece::Bad {
+                        pointer,
+                        error,
+                        at: None,
+                    };
+                    self.pending.push(Pending::Piece(bad, line));
+                }
+                Piece::Body { pointer, body } => {
+                    self.bodies.push(body);
+                    self.pending
+                        .push(Pending::Body(self.bodies.len() - 1, pointer, line));
+                }
+                other => self.pending.push(Pending::Piece(other, line)),
+            }
+        }
+    }
+}
+
+/// The first byte that is not JSON whitespace: what kind of value a text holds.
+fn first_byte(text: &str) -> Option<u8> {
+    text.bytes().find(|b| !b.is_ascii_whitespace())
+}
+
+fn u32_of(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}

@@ -1,0 +1,142 @@
+use super::*;
+
+fn split(text: &str, limits: &Limits) -> Result<Vec<String>, Error> {
+    let mut scanned = scan(text, limits)?;
+    let bodies = scanned.take_bodies();
+    let items = resolve(scanned, &bodies, limits)?;
+    Ok(items
+        .iter()
+        .map(|i| match i {
+            Item::Record(r) => format!(
+                "{}{}:{}",
+                r.pointer,
+                r.line.map(|l| format!("@{l}")).unwrap_or_default(),
+                r.text.len()
+            ),
+            Item::Bad(b) => format!(
+                "{}{}:bad:{}",
+                b.pointer,
+                b.line.map(|l| format!("@{l}")).unwrap_or_default(),
+                b.error.code()
+            ),
+        })
+        .collect())
+}
+
+fn shape(text: &str) -> Vec<String> {
+    split(text, &Limits::default()).unwrap()
+}
+
+#[test]
+fn single_array_and_containers() {
+    assert_eq!(shape(r#"{"a":1}"#), [":7"]);
+    assert_eq!(shape(r#"[{"a":1},{"b":22}]"#), ["/0:7", "/1:8"]);
+    assert_eq!(shape(r#"{"records":[{"a":1}]}"#), ["/records/0:7"]);
+    assert_eq!(
+        shape(r#"{"Findings":[{"a":1}],"ResponseMetadata":{}}"#),
+        ["/Findings/0:7"]
+    );
+    assert_eq!(
+        shape(r#"{"value":[{"a":1}],"nextLink":null}"#),
+        ["/value/0:7"]
+    );
+    // `value` that is not an array is just a field of a record.
+    assert_eq!(shape(r#"{"value":"x"}"#), [":13"]);
+    // Azure Resource Graph pages: the paging fields are neither records nor errors.
+    assert_eq!(
+        shape(
+            r#"{"totalRecords":3,"count":1,"data":[{"a":1}],"facets":[],"resultTruncated":"false","$skipToken":"x"}"#
+        ),
+        ["/data/0:7"]
+    );
+    assert_eq!(
+        shape(r#"{"count":1,"data":[{"a":1}],"skip_token":null,"total_records":1}"#),
+        ["/data/0:7"]
+    );
+    // Two arrays of records: both are read, every record gets an outcome.
+    assert_eq!(
+        shape(r#"{"records":[{"a":1}],"value":[{"b":22}]}"#),
+        ["/records/0:7", "/value/0:8"]
+    );
+    // A record with a `data` array stays a record.
+    assert_eq!(shape(r#"{"type":"t","data":[1]}"#), [":23"]);
+    // Inside a message body too.
+    assert_eq!(
+        shape(r#"["{\"data\":[{\"a\":1}],\"count\":1}"]"#),
+        ["/0/data/0:7"]
+    );
+}
+
+#[test]
+fn event_hubs_string_bodies() {
+    assert_eq!(
+        shape(r#"["{\"a\":1}", "[{\"b\":1},{\"c\":1}]", "{\"records\":[{\"d\":1}]}", "nope", 5]"#),
+        [
+            "/0:7",
+            "/1/0:7",
+            "/1/1:7",
+            "/2/records/0:7",
+            "/3:bad:invalid-json",
+            "/4:bad:unrecognized-record"
+        ]
+    );
+    assert_eq!(shape(r#"["\"{}\""]"#), ["/0:bad:unrecognized-record"]);
+    // A lone surrogate escape is valid JSON but no string: that body alone is rejected,
+    // at its position.
+    let items = split(r#"[{"a":1}, "\ud800"]"#, &Limits::default()).unwrap();
+    assert_eq!(items, ["/0:7", "/1:bad:invalid-json"]);
+    let mut scanned = scan("[\n \"\\udc00\"]", &Limits::default()).unwrap();
+    let bodies = scanned.take_bodies();
+    match &resolve(scanned, &bodies, &Limits::default()).unwrap()[0] {
+        Item::Bad(b) => assert_eq!((b.error.line(), b.error.column()), (Some(2), Some(2))),
+        Item::Record(_) => panic!("a lone surrogate is no record"),
+    }
+}
+
+#[test]
+fn ndjson_rejects_only_bad_lines() {
+    assert_eq!(
+        shape("{\"a\":1}\n\n{bad\r\n{\"b\":1}\n"),
+        ["@1:7", "@3:bad:invalid-json", "@4:7"]
+    );
+    assert_eq!(shape("{bad\n{\"b\":1}\n"), ["@1:bad:invalid-json", "@2:7"]);
+}
+
+#[test]
+fn whole_payload_errors() {
+    let l = Limits::default();
+    assert_eq!(
+        split("  \n", &l).unwrap_err().code(),
+        ErrorCode::EmptyPayload
+    );
+    let e = split("{\n  \"a\": tru\n}", &l).unwrap_err();
+    assert_eq!(
+        (e.code(), e.line(), e.column()),
+        (ErrorCode::InvalidJson, Some(2), Some(11))
+    );
+    // A single record nesting beyond serde_json's own guard fails the payload...
+    let deep = r#"{"a":"#.repeat(200) + "1" + &"}".repeat(200);
+    assert_eq!(
+        split(&deep, &l).unwrap_err().code(),
+        ErrorCode::LimitExceeded
+    );
+    // ...while inside a batch only that element is rejected (the others go on).
+    let deep = "[{},".to_owned() + &"[".repeat(5000) + &"]".repeat(5000) + "]";
+    assert_eq!(
+        split(&deep, &l).unwrap(),
+        ["/0:2", "/1:bad:unrecognized-record"]
+    );
+    let few = Limits {
+        max_records: 1,
+        ..Limits::default()
+    };
+    assert_eq!(
+        split("[{},{}]", &few).unwrap_err().code(),
+        ErrorCode::LimitExceeded
+    );
+}
+
+#[test]
+fn duplicate_keys_still_become_a_record() {
+    assert_eq!(shape(r#"{"type":"a","type":"b"}"#), [":23"]);
+}
