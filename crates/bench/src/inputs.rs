@@ -437,7 +437,15 @@ fn single_events(provider: &str, record: &str) -> Option<usize> {
         )
         .ok()?;
         match out.outcomes.as_slice() {
-            [o] if matches!(o.outcome, Outcome::Mapped { events } if events > 0) => {
+            // A finding, not only a scan: a Healthy Defender record alone yields its
+            // image's scan (mapping 2.0.0), but in a batch beside findings on the same
+            // image it is skipped as resolved, and every generated record must map.
+            [o] if matches!(o.outcome, Outcome::Mapped { events } if events > 0)
+                && out
+                    .events
+                    .iter()
+                    .any(|e| e.get_str("event.type") != Some("VULNERABILITY_SCAN")) =>
+            {
                 Some(out.events.len())
             }
             _ => None,
