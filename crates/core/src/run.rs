@@ -274,12 +274,12 @@ impl<'o> Run<'o> {
             if let Outcome::Mapped { events: n } = &mut outcome.outcome {
                 *n = u32::try_from(slot.events.len()).unwrap_or(u32::MAX);
             }
+            let provider = slot.provider.unwrap_or("");
+            let extra = provider::by_id(provider).map_or(&[][..], |p| p.id_fields());
             for mut e in slot.events {
-                let provider = slot.provider.unwrap_or("");
                 // A provider that splits one finding by more than its object (Inspector:
                 // per vulnerable package) sets the id itself; others name extra id fields.
                 if e.get_str("event.id").is_none_or(str::is_empty) {
-                    let extra = provider::by_id(provider).map_or(&[][..], |p| p.id_fields());
                     e.set_id(event_id(&e, provider, extra));
                 }
                 // Again for the events providers add at the end (scans copy capped fields).

@@ -145,6 +145,18 @@ mod tests {
 
     const TOKEN: &str = "dt0c01.ABCDEFGHIJKL.SECRETSECRET1234";
 
+    /// The CLI prints every line built from vendor data through this (a forged
+    /// `secmap: total:` line stays on the line it came in, terminal escapes are inert).
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_kept() {
+        assert_eq!(escape_control("plain é 😀"), "plain é 😀");
+        assert_eq!(
+            escape_control("x\nsecmap: total: 9 sent\r\t\u{1b}[2J\u{7f}\u{85}\u{2028}\u{202e}"),
+            "x\\nsecmap: total: 9 sent\\r\\t\\u{1b}[2J\\u{7f}\\u{85}\\u{2028}\\u{202e}"
+        );
+        assert!(!escape_control("a\u{0}b").contains('\0'));
+    }
+
     #[test]
     fn control_characters_are_escaped() {
         assert_eq!(escape_control("plain text"), "plain text");

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use secmap_host::{Batch, Mapper, Options, default_options, json, wit};
 
-use crate::{CheckArgs, check_provider, escape, failure, plural, read_input, summary};
+use crate::{CheckArgs, check_provider, failure, plural, read_input, summary};
 
 /// Golden-test expectations and sidecars: outputs of secmap, not payloads.
 const NOT_PAYLOADS: &[&str] = &[".events.ndjson", ".report.json", ".options.json"];
@@ -41,7 +41,8 @@ pub fn run(mapper: &Mapper, args: CheckArgs) -> Result<ExitCode, Box<dyn std::er
     for (path, kind) in &files {
         if let Some(kind) = kind {
             // Reading a FIFO would wait for a writer forever; a device may never end.
-            let file = escape::line(&path.display().to_string()).into_owned();
+            let file =
+                secmap_host::forward::escape_control(&path.display().to_string()).into_owned();
             writeln!(out, "{file}: skipped: not a regular file ({kind})")?;
             continue;
         }
@@ -119,7 +120,7 @@ fn check_file(
     totals: &mut Totals,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let file = escape::line(&path.display().to_string()).into_owned();
+    let file = secmap_host::forward::escape_control(&path.display().to_string()).into_owned();
     totals.files += 1;
     let bytes = match read_input(path) {
         Ok(bytes) => bytes,
@@ -148,13 +149,13 @@ fn check_file(
             wit::Outcome::Skipped(s) => {
                 let reason = json::skip_reason(s.reason);
                 let line = format!("  {record}: skipped: {reason}: {}", s.message);
-                writeln!(out, "{}", escape::line(&line))?;
+                writeln!(out, "{}", secmap_host::forward::escape_control(&line))?;
             }
             wit::Outcome::Rejected(e) => {
                 let code = json::error_code(e.code);
                 let at = secmap_host::location(e);
                 let line = format!("  {record}: rejected: {code}: {}{at}", e.message);
-                writeln!(out, "{}", escape::line(&line))?;
+                writeln!(out, "{}", secmap_host::forward::escape_control(&line))?;
             }
         }
     }
@@ -205,7 +206,11 @@ fn report_totals(t: &Totals, out: &mut impl Write) -> io::Result<()> {
     paths.sort_by(|a, b| b.1.cmp(a.1));
     for (path, count) in paths {
         // Source paths are the payload's own keys.
-        writeln!(out, "{count:>7}  {}", escape::line(path))?;
+        writeln!(
+            out,
+            "{count:>7}  {}",
+            secmap_host::forward::escape_control(path)
+        )?;
     }
     Ok(())
 }

@@ -10,7 +10,6 @@ use clap::{Args, Parser, Subcommand};
 use secmap_host::{CORE_MAX_PAYLOAD_BYTES, HostError, Limits, Mapper, Output, wit};
 
 mod check;
-mod escape;
 mod examples;
 mod forward;
 mod map;
@@ -344,7 +343,7 @@ fn print_rejections(file: &str, out: &Output) {
                 secmap_host::forward::escape_control(&e.message),
                 secmap_host::location(e)
             );
-            eprintln!("{}", escape::line(&line));
+            eprintln!("{}", secmap_host::forward::escape_control(&line));
         }
     }
 }
@@ -373,7 +372,7 @@ fn plural(n: usize, word: &str) -> String {
 /// `FILE:LINE:COLUMN: CODE: MESSAGE` for a file that failed as a whole, escaped (the
 /// message and pointer may quote the payload).
 fn failure(file: &str, error: &HostError) -> String {
-    escape::line(&failure_text(file, error)).into_owned()
+    secmap_host::forward::escape_control(&failure_text(file, error)).into_owned()
 }
 
 fn failure_text(file: &str, error: &HostError) -> String {

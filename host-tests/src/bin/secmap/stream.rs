@@ -21,7 +21,7 @@ use secmap_host::{Batch, CORE_MAX_PAYLOAD_BYTES, HostError, Options, Output, wit
 use serde_json::value::RawValue;
 
 use crate::map::EventWriter;
-use crate::{escape, plural, print_rejections};
+use crate::{plural, print_rejections};
 
 /// Lines per chunk: big enough that the per-call cost vanishes, small enough that a
 /// chunk's events (a few KiB each) stay a few MiB.
@@ -510,7 +510,7 @@ fn reject(index: u64, line: u64, error: &HostError) {
         ),
     };
     let text = format!("secmap: {FILE}: record {index} rejected: {code}: {message}{at}");
-    eprintln!("{}", escape::line(&text));
+    eprintln!("{}", secmap_host::forward::escape_control(&text));
 }
 
 /// Record indexes and lines of one chunk's output, counted from the stream's start.
