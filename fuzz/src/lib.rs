@@ -656,6 +656,12 @@ fn top_records(j: &J) -> Option<usize> {
 fn top_records_of(j: &J) -> Option<usize> {
     match j {
         J::Obj(entries) => {
+            // `data` (an Azure Resource Graph page, unless the object is a typed record)
+            // and `responses` (an Azure REST API example, read as its response body) are
+            // containers by rules this oracle does not repeat: not ours to judge here.
+            if entries.iter().any(|(k, _)| k == "data" || k == "responses") {
+                return None;
+            }
             let keys = ["records", "findings", "Findings", "value"];
             let mut seen = Vec::new();
             for (k, _) in entries {

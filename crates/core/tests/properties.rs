@@ -714,3 +714,41 @@ fn one_event_per_distinct_affected_object() {
         ids.len()
     );
 }
+
+/// Was a bug in the fuzz oracle, not in the core: the structured fuzzer counted an Event
+/// Hubs message body holding an Azure Resource Graph page (`{"data": [...]}`) as one
+/// record, while the core (rightly) gives each of the page's rows its outcome. Found by
+/// `fuzz_structured` in CI. Reproducer:
+/// fuzz/regressions/eventhubs-body-holding-a-resource-graph-page.json (an alert, a
+/// `{"sample": null}` body and a page of four recommendation rows).
+#[test]
+fn an_event_hubs_body_holding_a_resource_graph_page_gives_each_row_an_outcome() {
+    let payload = regression("eventhubs-body-holding-a-resource-graph-page.json");
+    let out = invariants::run("auto", &payload, &Options::new()).expect("maps");
+    let outcomes: Vec<(&str, &str)> = out
+        .outcomes
+        .iter()
+        .map(|o| {
+            let kind = match &o.outcome {
+                Outcome::Mapped { .. } => "mapped",
+                Outcome::Skipped { .. } => "skipped",
+                Outcome::Rejected { .. } => "rejected",
+            };
+            (o.pointer.as_str(), kind)
+        })
+        .collect();
+    // The alert is rejected for its mutated `CompromisedEntity` (a number), the sample body
+    // is no finding; each row of the page is accounted for on its own.
+    assert_eq!(
+        outcomes,
+        [
+            ("/0", "rejected"),
+            ("/1", "rejected"),
+            ("/2/data/0", "mapped"),
+            ("/2/data/1", "mapped"),
+            ("/2/data/2", "mapped"),
+            ("/2/data/3", "skipped"),
+        ]
+    );
+    assert_eq!(out.events.len(), 7);
+}
