@@ -1,41 +1,28 @@
 // The shared delivery scenarios (host-tests/scenarios/*.json) against secmap/forward and
 // the fake ingest server: the same files the engine (crates/delivery/tests/scenarios.rs)
-// and the CLI (host-tests/tests/all/scenarios.rs) run, with the same exact numbers.
+// and the CLI (host-tests/tests/all/scenarios.rs) run, with the same exact numbers; workerd
+// runs them too (js/test/scenarios-workerd.test.mjs). Loading and checks: test-support/scenarios.mjs.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 
 import { createForwarder } from 'secmap/forward';
 import { startFakeIngest } from '../../test-support/fake-ingest.mjs';
+import {
+  TOKEN,
+  assertScenario,
+  forwarderOptions,
+  loadScenarios,
+  maxBodyBytesOf,
+  scenarioEvents as events,
+} from '../../test-support/scenarios.mjs';
 
-const TOKEN = 'dt0c01.FAKEPUBLIC.FAKESECRET0123456789';
-const DIR = new URL('../../../host-tests/scenarios/', import.meta.url);
-
-function scenarios() {
-  const out = [];
-  for (const file of readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()) {
-    for (const s of JSON.parse(readFileSync(new URL(file, DIR), 'utf8'))) {
-      out.push({ file, ...s });
-    }
-  }
-  return out;
-}
-
-/** The scenario's events, as every runner builds them. */
-function events(s) {
-  const big = new Set(s.bigEvents ?? []);
-  return Array.from({ length: s.events }, (_, i) => ({
-    'event.id': `scenario-${String(i).padStart(4, '0')}`,
-    'event.kind': 'SECURITY_EVENT',
-    pad: 'x'.repeat(big.has(i) ? 200 : 20),
-  }));
-}
+const scenarios = () => loadScenarios();
 
 /** One fake per body limit the scenarios use. */
 const fakes = new Map();
 before(async () => {
   for (const s of scenarios()) {
-    const max = s.maxBodyBytes ?? 10_000_000;
+    const max = maxBodyBytesOf(s);
     if (!fakes.has(max)) fakes.set(max, await startFakeIngest({ token: TOKEN, maxBodyBytes: max }));
   }
 });
@@ -49,9 +36,9 @@ beforeEach(() => {
 describe('delivery scenarios', () => {
   for (const s of scenarios()) {
     it(`${s.file}: ${s.name}`, async () => {
-      const fake = fakes.get(s.maxBodyBytes ?? 10_000_000);
+      const fake = fakes.get(maxBodyBytesOf(s));
       fake.setFaults(s.faults ?? []);
-      const letters = [];
+      const deadEvents = [];
       const lines = [];
       const logger = {
         info: (m) => lines.push(m),
@@ -59,37 +46,13 @@ describe('delivery scenarios', () => {
         error: (m) => lines.push(m),
       };
       const fwd = createForwarder({
-        endpoint: fake.url,
-        token: TOKEN,
-        baseDelayMs: 5,
-        maxDelayMs: 50,
-        timeoutMs: 1000,
-        ...s.options,
+        ...forwarderOptions(s, fake.url),
         logger,
-        deadLetter: (l) => letters.push(l),
+        deadLetter: (l) => deadEvents.push(...l.events),
       });
       const sent = events(s);
       const result = await fwd.send(sent);
-      const e = s.expect;
-      assert.equal(fake.requests.length, e.requests, 'requests');
-      assert.equal(fake.events.length, e.received, 'received');
-      const ids = fake.events.map((ev) => ev['event.id']);
-      assert.equal(new Set(ids).size, ids.length, 'each event received once');
-      const dead = letters.flatMap((l) => l.events);
-      assert.equal(dead.length, e.deadLettered, 'dead letters');
-      // Nothing lost: received + dead-lettered is everything, with no overlap.
-      assert.deepEqual(
-        [...ids, ...dead.map((ev) => ev['event.id'])].sort(),
-        sent.map((ev) => ev['event.id']).sort(),
-      );
-      assert.equal(result.sent, e.received);
-      assert.equal(result.deadLettered, e.deadLettered);
-      assert.equal(result.ok, e.exit === 0);
-      assert.equal(fake.pendingFaults, 0, 'every fault used');
-      for (const line of lines) {
-        assert.ok(!line.includes('FAKESECRET'), line);
-        assert.ok(!/[\n\r]/.test(line), line);
-      }
+      assertScenario(assert, s, { fake, sent, result, deadEvents, lines });
     });
   }
 });
