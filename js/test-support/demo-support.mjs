@@ -1,12 +1,11 @@
 // Support for js/test/demo.test.mjs: the static build of the browser demo (js-demo/dist, by
-// xtask), a node:http static server for it on 127.0.0.1, Debian's Chromium through
+// xtask), the static server of js/scripts/serve-demo.mjs on 127.0.0.1, Debian's Chromium through
 // playwright-core, reading a screenshot's pixels, and a generated mixed batch of findings.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -53,45 +52,8 @@ export function distPaths() {
   return paths;
 }
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-};
-
-/**
- * A plain static file server for `dir` on 127.0.0.1 (any port), as any web host would
- * be: no special headers. `requests` logs every request it saw.
- */
-export async function serveStatic(dir) {
-  const requests = [];
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    requests.push({ method: req.method, path });
-    const file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(join(dir, sep)) || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404).end();
-      return;
-    }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
+/** A plain static file server for a folder (no special headers), as any web host would be. */
+export { serveStatic } from '../scripts/serve-demo.mjs';
 
 /**
  * Launches Debian's Chromium with a temporary profile, keeping its XDG config and cache

@@ -4,14 +4,13 @@
 //! (`src/browser.js`, `src/core.js`) and its wasm-bindgen output (`dist/secmap_wasm.js`,
 //! `dist/secmap_wasm_bg.wasm`) under `vendor/secmap/`, laid out as in the package so the
 //! relative imports resolve; `js-demo/vendor.txt` lists them. Nothing is transformed: every
-//! file is a byte-for-byte copy, so the folder can be hosted by any static file server. The
-//! server here is std only, for `cargo xtask web`, and listens on 127.0.0.1 only.
+//! file is a byte-for-byte copy, so the folder can be hosted by any static file server.
+//! `cargo xtask web` serves it on 127.0.0.1 with `js/scripts/serve-demo.mjs` (node:http), the
+//! server the browser test uses too.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use crate::build;
 use crate::util::{Result, root};
@@ -23,12 +22,6 @@ const VENDOR: &str = "js-demo/vendor.txt";
 /// Sources of the wasm-bindgen build: if one is newer than the `.wasm`, say so.
 const WASM_SOURCES: &[&str] = &["crates/core/src", "crates/wasm-js/src"];
 const DEFAULT_PORT: u16 = 8080;
-/// The policy the page also declares in a `<meta>` tag; sent as a header too, since a
-/// header also covers the worker.
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; \
-connect-src 'self'; img-src 'self' blob:; style-src 'self'; font-src 'self'; object-src 'none'; \
-base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
 /// `cargo xtask web [--no-serve]`.
 pub fn run(serve: bool) -> Result {
     build()?;
@@ -167,7 +160,7 @@ fn newest_in(dir: &Path, newest: &mut Option<(SystemTime, PathBuf)>) {
 }
 
 // -----------------------------------------------------------------------------------------
-// The static file server
+// Serving: js/scripts/serve-demo.mjs (node:http), the same server the browser test uses.
 
 fn serve_dir(dir: &Path) -> Result {
     let port = match std::env::var("SECMAP_WEB_PORT") {
@@ -176,214 +169,11 @@ fn serve_dir(dir: &Path) -> Result {
             .map_err(|_| format!("SECMAP_WEB_PORT is not a port number: {p}"))?,
         _ => DEFAULT_PORT,
     };
-    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
-        format!(
-            "cannot listen on 127.0.0.1:{port}: {e} (set SECMAP_WEB_PORT=<port> to use another)"
-        )
-    })?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    eprintln!();
-    eprintln!("  secmap demo: open http://{addr}/ in a browser");
-    eprintln!("  (serving {DIST} on 127.0.0.1 only; Ctrl+C to stop)");
-    eprintln!();
-    for stream in listener.incoming() {
-        match stream {
-            Ok(stream) => {
-                let dir = dir.to_path_buf();
-                std::thread::spawn(move || {
-                    let _ = connection(stream, &dir);
-                });
-            }
-            Err(e) => eprintln!("web: accept: {e}"),
-        }
-    }
-    Ok(())
-}
-
-/// Serves the requests of one connection (HTTP/1.1 keep-alive, GET and HEAD).
-fn connection(stream: TcpStream, dir: &Path) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut out = stream;
-    loop {
-        let mut line = String::new();
-        if reader.by_ref().take(8192).read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        let request_line = line.trim_end().to_string();
-        let mut keep_alive = request_line.ends_with("HTTP/1.1");
-        let mut has_body = false;
-        let mut header_bytes = 0;
-        loop {
-            let mut h = String::new();
-            let n = reader.by_ref().take(8192).read_line(&mut h)?;
-            header_bytes += n;
-            if n == 0 || header_bytes > 65536 {
-                return Ok(());
-            }
-            let h = h.trim_end();
-            if h.is_empty() {
-                break;
-            }
-            let lower = h.to_ascii_lowercase();
-            if let Some(v) = lower.strip_prefix("connection:") {
-                match v.trim() {
-                    "close" => keep_alive = false,
-                    "keep-alive" => keep_alive = true,
-                    _ => {}
-                }
-            }
-            if lower.starts_with("content-length:") || lower.starts_with("transfer-encoding:") {
-                has_body = true;
-            }
-        }
-        let mut parts = request_line.split(' ');
-        let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let (status, headers, body) = match method {
-            "GET" | "HEAD" => respond(dir, target),
-            _ => (
-                "405 Method Not Allowed",
-                vec![("Allow", "GET, HEAD".to_string())],
-                b"only GET and HEAD\n".to_vec(),
-            ),
-        };
-        if (method != "GET" && method != "HEAD") || has_body {
-            keep_alive = false;
-        }
-        eprintln!("{method} {target} {}", &status[..3]);
-        let mut head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\n", body.len());
-        for (k, v) in headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str("Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n");
-        head.push_str(
-            "Referrer-Policy: no-referrer\r\nCross-Origin-Resource-Policy: same-origin\r\n",
-        );
-        head.push_str(&format!("Content-Security-Policy: {CSP}\r\n"));
-        head.push_str(if keep_alive {
-            "Connection: keep-alive\r\n\r\n"
-        } else {
-            "Connection: close\r\n\r\n"
-        });
-        out.write_all(head.as_bytes())?;
-        if method != "HEAD" {
-            out.write_all(&body)?;
-        }
-        out.flush()?;
-        if !keep_alive {
-            return Ok(());
-        }
-    }
-}
-
-type Response = (&'static str, Vec<(&'static str, String)>, Vec<u8>);
-
-fn respond(dir: &Path, target: &str) -> Response {
-    let not_found = || -> Response {
-        (
-            "404 Not Found",
-            vec![("Content-Type", "text/plain; charset=utf-8".into())],
-            b"not found\n".to_vec(),
-        )
-    };
-    let path = target.split(['?', '#']).next().unwrap_or("");
-    let Some(decoded) = percent_decode(path) else {
-        return (
-            "400 Bad Request",
-            vec![("Content-Type", "text/plain; charset=utf-8".into())],
-            b"bad path\n".to_vec(),
-        );
-    };
-    if !decoded.starts_with('/') {
-        return not_found();
-    }
-    let mut file = dir.to_path_buf();
-    for segment in decoded.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => return not_found(),
-            s if s.contains(['\\', '\0']) || s.starts_with('.') => return not_found(),
-            s => file.push(s),
-        }
-    }
-    if file.is_dir() {
-        if !decoded.ends_with('/') {
-            return (
-                "301 Moved Permanently",
-                vec![("Location", format!("{path}/"))],
-                Vec::new(),
-            );
-        }
-        file.push("index.html");
-    }
-    match fs::read(&file) {
-        Ok(bytes) => ("200 OK", vec![("Content-Type", mime(&file).into())], bytes),
-        Err(_) => not_found(),
-    }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-fn mime(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "wasm" => "application/wasm",
-        "json" | "map" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "" if path.file_name().is_some_and(|n| n == "LICENSE") => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_stay_inside_the_folder() {
-        let dir = std::env::temp_dir().join(format!("secmap-web-test-{}", std::process::id()));
-        fs::create_dir_all(dir.join("sub")).unwrap();
-        fs::write(dir.join("index.html"), "<p>hi</p>").unwrap();
-        fs::write(dir.join("sub/a b.wasm"), [0, 97, 115, 109]).unwrap();
-        let status = |t: &str| respond(&dir, t).0;
-        assert_eq!(status("/"), "200 OK");
-        assert_eq!(status("/index.html?x=1"), "200 OK");
-        assert_eq!(status("/sub/a%20b.wasm"), "200 OK");
-        assert_eq!(respond(&dir, "/sub/a%20b.wasm").1[0].1, "application/wasm");
-        assert_eq!(status("/sub"), "301 Moved Permanently");
-        assert_eq!(status("/../Cargo.toml"), "404 Not Found");
-        assert_eq!(status("/%2e%2e/Cargo.toml"), "404 Not Found");
-        assert_eq!(status("/.hidden"), "404 Not Found");
-        assert_eq!(status("/nope.js"), "404 Not Found");
-        assert_eq!(status("/%zz"), "400 Bad Request");
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn mime_types() {
-        assert_eq!(mime(Path::new("x.wasm")), "application/wasm");
-        assert_eq!(mime(Path::new("x.js")), "text/javascript; charset=utf-8");
-        assert_eq!(mime(Path::new("index.html")), "text/html; charset=utf-8");
-        assert_eq!(mime(Path::new("LICENSE")), "text/plain; charset=utf-8");
-    }
+    let script = root().join("js/scripts/serve-demo.mjs");
+    crate::util::run(
+        std::process::Command::new("node")
+            .arg(script)
+            .arg(dir)
+            .arg(port.to_string()),
+    )
 }
