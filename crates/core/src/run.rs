@@ -199,6 +199,7 @@ impl<'o> Run<'o> {
             // Room reserved for fields never set goes back: a call may hold 250,000 events.
             e.shrink_to_fit();
         }
+        distinct_ids(&mut events);
         if let Some(slimmed) = budget::slim(&mut events, record.text.len())? {
             cx.warn(
                 WarningCode::FieldsShared,
@@ -242,6 +243,7 @@ impl<'o> Run<'o> {
         }
         Ok(Mapped::Events(events))
     }
+
     fn push(&mut self, outcome: RecordOutcome, slot: Slot) {
         self.events += slot.events.len();
         self.outcomes.push(outcome);
@@ -431,6 +433,24 @@ fn unrecognized(shape: &Shape<'_>, pointer: &str) -> Result<Mapped, Error> {
          record with a `type`",
     )
     .with_pointer(pointer))
+}
+
+/// One event per `event.id` within a record, the first kept: a record that lists one finding
+/// twice (a Security Hub event with the same finding twice in `detail.findings`, an Inspector
+/// finding naming one package twice, a pod listing one container twice) describes each event
+/// once, and Dynatrace would keep only one of two events with one id, so a host's "sent"
+/// count would overstate what is stored (docs/robustness.md, bugs 6 and 8). Scan events get
+/// their ids at the end of the call and are left alone here.
+fn distinct_ids(events: &mut Vec<crate::event::Event>) {
+    if events.len() < 2 {
+        return;
+    }
+    let mut seen = std::collections::HashSet::with_capacity(events.len());
+    events.retain(|e| {
+        e.event_type() == Some(EventType::VulnerabilityScan)
+            || e.get_str("event.id")
+                .is_none_or(|id| seen.insert(id.to_owned()))
+    });
 }
 
 #[cfg(test)]

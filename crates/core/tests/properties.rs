@@ -752,3 +752,26 @@ fn an_event_hubs_body_holding_a_resource_graph_page_gives_each_row_an_outcome() 
     );
     assert_eq!(out.events.len(), 7);
 }
+
+/// Was a bug: a Security Hub EventBridge event listing one finding twice in
+/// `detail.findings` (found by `fuzz_structured`, which duplicates array items) yielded each
+/// of its events twice, with one `event.id`: `mapped(4)` for two distinct events. Every record
+/// now keeps one event per id (run.rs `distinct_ids`), for every provider. Reproducer:
+/// fuzz/regressions/security-hub-same-finding-twice-duplicate-events.json (the golden case
+/// `security-hub/ocsf-v2-vulnerability` with its finding twice); golden case
+/// `security-hub/same-finding-twice`.
+#[test]
+fn a_record_listing_one_finding_twice_yields_its_events_once() {
+    let payload = regression("security-hub-same-finding-twice-duplicate-events.json");
+    let once = std::fs::read(testdata().join("cases/security-hub/ocsf-v2-vulnerability.json"))
+        .expect("golden input");
+    let options = Options::new().original_content(false);
+    let twice = invariants::run("security-hub", &payload, &options).expect("maps");
+    let once = invariants::run("security-hub", &once, &options).expect("maps");
+    assert_eq!(twice.events.len(), 2);
+    assert!(matches!(
+        twice.outcomes[0].outcome,
+        Outcome::Mapped { events: 2 }
+    ));
+    assert_eq!(twice.events_json(), once.events_json());
+}

@@ -215,12 +215,8 @@ fn finding(
             _ => events.push(base.event(o, None, producer, cx)),
         }
     }
-    // A finding listing one resource or package twice describes one event, and two events
-    // with one `event.id` would be one too many (as GuardDuty's duplicate containers).
-    if events.len() > 1 {
-        let mut seen = std::collections::HashSet::with_capacity(events.len());
-        events.retain(|e| seen.insert(e.get_str("event.id").unwrap_or_default().to_owned()));
-    }
+    // A finding listing one resource or package twice: the run keeps one event per
+    // `event.id` of a record (run.rs `distinct_ids`).
     Ok(Mapped::Events(events))
 }
 
