@@ -141,8 +141,10 @@ fn duplicate_keys_still_become_a_record() {
     assert_eq!(shape(r#"{"type":"a","type":"b"}"#), [":23"]);
 }
 
-/// `(pointer, line, json or error code, span)` of each record `split_records` finds.
-fn public(payload: &[u8]) -> Vec<(String, Option<u32>, String, Option<std::ops::Range<usize>>)> {
+/// `(pointer, line, json or error code, span)` of a record `split_records` finds.
+type Shown = (String, Option<u32>, String, Option<std::ops::Range<usize>>);
+
+fn public(payload: &[u8]) -> Vec<Shown> {
     split_records(payload, &Limits::default())
         .unwrap()
         .into_iter()
