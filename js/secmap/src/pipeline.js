@@ -93,8 +93,8 @@ export async function forwardOutputs(outputs, forwarderOptions) {
 
 /**
  * One payload through the whole pipeline: `mapPayload`, then `forwardOutputs` when it
- * mapped. The summary every host reports: `records`, `events: { mapped, sent,
- * deadLettered }`, `retried`, `requests`, `ok` (every event delivered).
+ * mapped. Adds what every host reports: `events: { mapped, sent, deadLettered }` beside
+ * `records`, the send's `result` (`retried`, `requests`, `ok`) and its `letters`.
  */
 export async function mapAndForward({ provider, payload, options, forwarderOptions }) {
   const mapped = mapPayload(provider, payload, options);
