@@ -8,6 +8,8 @@
 //!   `invalid-options`);
 //! - one outcome per record, indices `0..n` in order, `mapped` counts adding up to the
 //!   events, no `internal` error anywhere, every rejection located (pointer or line);
+//! - the outcomes are the records `secmap_core::split_records` finds, at the same index,
+//!   pointer and line, and a record it could not read is rejected with its error;
 //! - every finding event carries the nine fields Dynatrace's apps filter on (non-empty), a
 //!   risk level from the enum and a finite score in 0..=10; scan events carry no risk,
 //!   finding, vulnerability or component field; every number is finite; no duplicate keys;
@@ -20,7 +22,9 @@
 
 use std::collections::HashMap;
 
-use secmap_core::{Error, ErrorCode, EventType, Options, Outcome, Output, Value, transform};
+use secmap_core::{
+    Error, ErrorCode, EventType, Options, Outcome, Output, Value, split_records, transform,
+};
 
 /// The nine fields every finding event must carry (design.md §3).
 pub const REQUIRED_FINDING_FIELDS: [&str; 9] = [
@@ -125,6 +129,28 @@ pub fn check(data: &[u8], options: &Options, result: &Result<Output, Error>) {
         out.events.len(),
         "the mapped counts do not add up to the events"
     );
+    // The mapping neither loses, invents nor moves a record of the splitting (the same
+    // splitter `transform` runs; its own count is checked by `obvious_record_count`).
+    let records = split_records(data, limits).expect("transform read this payload");
+    assert_eq!(
+        records.len(),
+        out.outcomes.len(),
+        "records lost or invented"
+    );
+    for (r, o) in records.iter().zip(&out.outcomes) {
+        assert_eq!(
+            (r.index, &r.pointer, r.line),
+            (o.index, &o.pointer, o.line),
+            "an outcome not at its record"
+        );
+        if let Err(e) = &r.json {
+            assert_eq!(
+                &o.outcome,
+                &Outcome::Rejected { error: e.clone() },
+                "an unreadable record not rejected as such"
+            );
+        }
+    }
     for w in &out.warnings {
         assert!(
             (w.record as usize) < out.outcomes.len(),
@@ -259,6 +285,12 @@ pub fn is_uuid(s: &str) -> bool {
 
 /// The record count of a raw payload when it can be told independently of the core: a
 /// JSON array of plain objects, or one plain object (not a container). `None` otherwise.
+///
+/// Deliberately not `secmap_core::split_records`: this is the oracle that checks the
+/// splitter itself (a record it drops or invents in an obvious payload), which comparing
+/// `transform` with the splitter both run cannot see. Its key list is its own on purpose:
+/// it declines every object that might be a container (or an Azure REST example) rather
+/// than know which ones the core splits.
 pub fn obvious_record_count(data: &[u8]) -> Option<usize> {
     let plain = |v: &serde_json::Value| {
         v.as_object().is_some_and(|o| {

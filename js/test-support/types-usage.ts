@@ -1,6 +1,6 @@
 // Type-checked (never run) by js/secmap/test/types.test.mjs with `tsc --noEmit --strict`
-// against the package's published types (index.d.ts, forward.d.ts), as a host written in
-// TypeScript would use them. Each `@ts-expect-error` line is a misuse the types must reject.
+// against the package's published types (index.d.ts, forward.d.ts, pipeline.d.ts), as a
+// host written in TypeScript would use them. Each `@ts-expect-error` line is a misuse the types must reject.
 import {
   SecmapError,
   eventsToJson,
@@ -23,6 +23,17 @@ import {
   type ForwarderOptions,
   type SendResult,
 } from 'secmap/forward';
+import {
+  NOTHING_SENT,
+  countOutcomes,
+  describeRejection,
+  forwardOutputs,
+  mapAndForward,
+  mapPayload,
+  type Mapped,
+  type RecordCounts,
+  type Run,
+} from 'secmap/pipeline';
 
 const options: Options = {
   originalContent: true,
@@ -122,6 +133,25 @@ async function forwardAll(): Promise<boolean> {
 }
 void forwardAll;
 
+// A host on secmap/pipeline: map, count, name rejections, forward.
+async function pipelineHost(payload: Uint8Array): Promise<number> {
+  const mapped: Mapped = mapPayload('auto', payload, options);
+  if (mapped.failure) {
+    const code: ErrorInfo['code'] = mapped.failure.reason.code;
+    const again: boolean = mapped.failure.retryable;
+    const thrown: SecmapError = mapped.failure.error;
+    void code, again, thrown;
+    return 0;
+  }
+  const counts: RecordCounts = countOutcomes(mapped.output.outcomes, countOutcomes([]));
+  const lines: string[] = mapped.rejected.map(describeRejection);
+  const letters: DeadLetter[] = (await forwardOutputs([mapped.output], forwarderOptions)).letters;
+  const run: Run = await mapAndForward({ provider: 'guardduty', payload, forwarderOptions });
+  const sent: number = run.events.sent + NOTHING_SENT.sent;
+  return counts.total + lines.length + letters.length + sent;
+}
+void pipelineHost;
+
 // Misuse the types must reject.
 // @ts-expect-error: unknown option key
 transform('auto', '{}', { originalContnet: false });
@@ -140,5 +170,9 @@ forwarderOptionsFromEnv({}).logger;
 // @ts-expect-error: not a dead-letter reason code
 const badCode: DeadLetter['reason']['code'] = 'gone';
 void badCode;
+// @ts-expect-error: a run needs forwarder options
+void mapAndForward({ provider: 'auto', payload: '{}' });
+// @ts-expect-error: NOTHING_SENT is read-only
+NOTHING_SENT.sent = 1;
 // @ts-expect-error: counters are read-only
 forwarder.counters = { sent: 0, deadLettered: 0, retried: 0, requests: 0 };

@@ -15,13 +15,12 @@
 //! as written). Variation uses a fixed-seed splitmix64, so every run writes the same bytes.
 //! Every generated file is checked against the native core: every record must map.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 
-use secmap_core::{Options, Outcome, transform};
+use secmap_core::{Limits, Options, Outcome, split_records, transform};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 /// The manifest format version.
 pub const SCHEMA: &str = "secmap-bench-inputs/1";
@@ -361,8 +360,9 @@ fn write_set(
     Ok(set)
 }
 
-/// Every record of every corpus input that is JSON, minified, without duplicates, in
-/// manifest order.
+/// Every record of every corpus input, as the core splits it (`split_records`: the same
+/// records `transform` maps), minified, without duplicates, in manifest order. Inputs that
+/// fail as a whole and elements that are no record are left out.
 fn corpus_records(testdata: &Path) -> Result<Vec<String>, String> {
     let path = testdata.join("manifest.json");
     let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -372,58 +372,18 @@ fn corpus_records(testdata: &Path) -> Result<Vec<String>, String> {
     let mut records = Vec::new();
     for case in manifest.cases {
         let path = testdata.join(&case.input);
-        let Ok(text) = fs::read_to_string(&path) else {
-            continue; // not UTF-8: a negative case
+        let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let Ok(split) = split_records(&bytes, &Limits::default()) else {
+            continue; // not UTF-8, not JSON, empty: a negative case
         };
-        let mut found = Vec::new();
-        split(&text, &mut found, 0);
-        for r in found {
+        for json in split.iter().filter_map(|r| r.json.as_deref().ok()) {
+            let r = minify(json);
             if seen.insert(r.clone()) {
                 records.push(r);
             }
         }
     }
     Ok(records)
-}
-
-/// The records in a JSON text: array elements, the elements of a `records` / `findings` /
-/// `value` wrapper, JSON held in strings (Event Hubs bodies), or the object itself.
-fn split(text: &str, out: &mut Vec<String>, depth: u32) {
-    if depth > 4 {
-        return;
-    }
-    let Ok(raw) = serde_json::from_str::<&RawValue>(text) else {
-        return;
-    };
-    let raw = raw.get();
-    match raw.as_bytes().first() {
-        Some(b'[') => {
-            if let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(raw) {
-                for item in items {
-                    split(item.get(), out, depth + 1);
-                }
-            }
-        }
-        Some(b'{') => {
-            if let Ok(map) = serde_json::from_str::<BTreeMap<String, &RawValue>>(raw) {
-                for key in ["records", "Records", "findings", "Findings", "value"] {
-                    if let Some(v) = map.get(key)
-                        && v.get().starts_with('[')
-                    {
-                        split(v.get(), out, depth + 1);
-                        return;
-                    }
-                }
-            }
-            out.push(minify(raw));
-        }
-        Some(b'"') => {
-            if let Ok(inner) = serde_json::from_str::<String>(raw) {
-                split(&inner, out, depth + 1);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// The events of `record` mapped alone by `provider`, when it maps (with content on and
@@ -605,17 +565,6 @@ mod tests {
             minify("{ \"b\" : [1, 2],\n \"a\": \"x y\\\" z\" }"),
             "{\"b\":[1,2],\"a\":\"x y\\\" z\"}"
         );
-    }
-
-    #[test]
-    fn split_finds_records_in_every_shape() {
-        let mut out = Vec::new();
-        split(
-            r#"[{"a":1}, "{\"b\": 2}", {"findings": [{"c": 3}]}, 4]"#,
-            &mut out,
-            0,
-        );
-        assert_eq!(out, [r#"{"a":1}"#, r#"{"b":2}"#, r#"{"c":3}"#]);
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub use options::{Limits, MIN_STRING_BYTES, Options};
 pub use output::{
     Counts, Outcome, Output, RecordOutcome, Report, SkipReason, Warning, WarningCode,
 };
+pub use payload::{InputRecord, split_records};
 #[cfg(feature = "docs")]
 pub use provider::FieldRule;
 pub use provider::{Example, ProviderInfo, providers};
@@ -115,37 +116,13 @@ pub const MAPPING_VERSION: &str = "2.0.0";
 pub fn transform(provider: &str, payload: &[u8], options: &Options) -> Result<Output, Error> {
     let selector = provider::Selector::parse(provider)?;
     let now = options.validate()?;
-    let limits = &options.limits;
-    if payload.len() as u64 > limits.max_payload_bytes {
-        return Err(Error::limit(
-            "maxPayloadBytes",
-            usize::try_from(limits.max_payload_bytes).unwrap_or(usize::MAX),
-            "bytes",
-        ));
-    }
-    let text = decode_utf8(payload)?;
-    let mut scanned = payload::scan(text, limits)?;
-    let bodies = scanned.take_bodies();
-    let items = payload::resolve(scanned, &bodies, limits)?;
-    let mut run = run::Run::new(options, now.as_deref(), text, items.len());
-    for item in items {
-        run.item(item, selector);
-    }
-    run.finish()
-}
-
-fn decode_utf8(payload: &[u8]) -> Result<&str, Error> {
-    std::str::from_utf8(payload).map_err(|e| {
-        let valid = e.valid_up_to();
-        // The valid prefix is text; count lines and columns in it.
-        let prefix = std::str::from_utf8(&payload[..valid]).unwrap_or("");
-        let (line, column) = json::position(prefix, valid);
-        Error::new(
-            ErrorCode::InvalidUtf8,
-            format!("the payload is not UTF-8: invalid byte at offset {valid}"),
-        )
-        .with_position(line, column)
-    })
+    payload::split(payload, &options.limits, |text, items| {
+        let mut run = run::Run::new(options, now.as_deref(), text, items.len());
+        for item in items {
+            run.item(item, selector);
+        }
+        run.finish()
+    })?
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use secmap_core::{Options, Outcome, Output, WarningCode, transform};
+use secmap_core::{Limits, Options, Outcome, Output, WarningCode, split_records, transform};
 use serde_json::{Value as Json, json};
 
 #[path = "../../../fuzz/src/invariants.rs"]
@@ -48,19 +48,19 @@ fn templates() -> &'static [Template] {
         let root = testdata();
         let mut records = Vec::new();
         for case in secmap_testkit::load_manifest(&root) {
-            let Ok(text) = std::fs::read_to_string(root.join(&case.input)) else {
+            let Ok(bytes) = std::fs::read(root.join(&case.input)) else {
                 continue;
             };
-            let docs: Vec<Json> = match serde_json::from_str(&text) {
-                Ok(v) => vec![v],
-                Err(_) => text
-                    .lines()
-                    .filter_map(|l| serde_json::from_str(l).ok())
-                    .collect(),
+            // The records as `transform` reads them; a payload failing as a whole has none.
+            let Ok(split) = split_records(&bytes, &Limits::default()) else {
+                continue;
             };
-            for d in &docs {
-                collect(d, &mut records);
-            }
+            records.extend(
+                split
+                    .iter()
+                    .filter_map(|r| r.json.as_deref().ok())
+                    .filter_map(|text| serde_json::from_str::<Json>(text).ok()),
+            );
         }
         let mut seen = HashSet::new();
         let mut out = Vec::new();
@@ -92,33 +92,6 @@ fn templates() -> &'static [Template] {
         assert_eq!(seen, all, "providers without a mapped golden record");
         out
     })
-}
-
-fn collect(v: &Json, out: &mut Vec<Json>) {
-    match v {
-        Json::Array(items) => items.iter().for_each(|i| collect(i, out)),
-        Json::String(s) => {
-            if let Ok(inner) = serde_json::from_str::<Json>(s) {
-                collect(&inner, out);
-            }
-        }
-        // An Azure REST API example document: its `200` response body is the payload.
-        Json::Object(o)
-            if o.contains_key("parameters") && v.pointer("/responses/200/body").is_some() =>
-        {
-            collect(&v["responses"]["200"]["body"], out)
-        }
-        // `data`: an Azure Resource Graph page, when the object is not a record itself.
-        Json::Object(o) => match ["records", "findings", "Findings", "value", "data"]
-            .iter()
-            .filter(|k| **k != "data" || !o.contains_key("type"))
-            .find_map(|k| o.get(*k).filter(|v| v.is_array()))
-        {
-            Some(items) => collect(items, out),
-            None => out.push(v.clone()),
-        },
-        _ => {}
-    }
 }
 
 /// The object holding a GuardDuty finding's own fields (`detail` of an envelope).

@@ -68,15 +68,16 @@ describe('export surface', () => {
   });
 
   it('the exports map: conditions, types, and nothing else reachable', async () => {
-    assert.deepEqual(Object.keys(PKG.exports), ['.', './forward', './settings', './package.json']);
+    assert.deepEqual(Object.keys(PKG.exports), ['.', './forward', './settings', './pipeline', './package.json']);
     assert.deepEqual(Object.keys(PKG.exports['.']), ['types', 'workerd', 'browser', 'node', 'default']);
     assert.equal(PKG.exports['.'].types, './src/index.d.ts');
     assert.equal(PKG.exports['./forward'].types, './src/forward.d.ts');
     assert.equal(PKG.exports['./settings'].types, './src/settings.d.ts');
+    assert.equal(PKG.exports['./pipeline'].types, './src/pipeline.d.ts');
     assert.equal(PKG.type, 'module');
     const require = createRequire(import.meta.url);
     assert.equal(require('secmap/package.json').name, 'secmap');
-    for (const deep of ['secmap/src/core.js', 'secmap/dist/secmap_wasm.js', 'secmap/src/forward.js']) {
+    for (const deep of ['secmap/src/core.js', 'secmap/dist/secmap_wasm.js', 'secmap/src/forward.js', 'secmap/src/pipeline.js']) {
       await assert.rejects(import(deep), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' }, deep);
     }
     // Which file each condition selects (the workerd and browser entries load below).

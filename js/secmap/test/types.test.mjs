@@ -1,6 +1,6 @@
-// The package's types (src/index.d.ts, src/forward.d.ts) type-check a small TypeScript
-// host (js/test-support/types-usage.ts) with the installed tsc, strict, so they cannot
-// rot. The usage file's `@ts-expect-error` lines also prove the types reject misuse (an
+// The package's types (src/index.d.ts, src/forward.d.ts, src/pipeline.d.ts) type-check a
+// small TypeScript host (js/test-support/types-usage.ts) with the installed tsc, strict,
+// so they cannot rot. The usage file's `@ts-expect-error` lines also prove the types reject misuse (an
 // unused `@ts-expect-error` is itself an error, so `any`-typed exports would fail here).
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ const JS_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const TSC = join(JS_DIR, 'node_modules/typescript/bin/tsc');
 const USAGE = join(JS_DIR, 'test-support/types-usage.ts');
 
-it('index.d.ts and forward.d.ts type-check a strict TypeScript host', async () => {
+it('index.d.ts, forward.d.ts and pipeline.d.ts type-check a strict TypeScript host', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'secmap-types-'));
   try {
     const tsconfig = {

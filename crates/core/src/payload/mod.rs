@@ -13,12 +13,19 @@
 //! A payload that is not JSON fails as a whole (with line and column). Inside a readable
 //! payload, an element that is not a record, an NDJSON line or a body string that is not
 //! JSON becomes one rejected record; the others are still mapped.
+//!
+//! [`split`] is the one way in: [`transform`](crate::transform) maps what it hands over,
+//! and [`split_records`](crate::split_records) shows the same records to the bench, the
+//! fuzz targets and the tests.
 
 mod body;
 mod document;
 mod ndjson;
+mod records;
 #[cfg(test)]
 mod tests;
+
+pub use records::{InputRecord, split_records};
 
 use serde_json_borrow::Value;
 
@@ -75,8 +82,45 @@ enum Pending<'a> {
     Body(usize, String, Option<u32>),
 }
 
+/// Splits the payload bytes into records under `limits` and hands them, with the payload
+/// as text, to `f`. Fails only when the payload fails as a whole: over `maxPayloadBytes`,
+/// not UTF-8, empty, not JSON, or over `maxRecords`. The records borrow the payload and the
+/// decoded Event Hubs message bodies, which live only for this call: hence the callback.
+pub(crate) fn split<R>(
+    payload: &[u8],
+    limits: &Limits,
+    f: impl for<'a> FnOnce(&'a str, Vec<Item<'a>>) -> R,
+) -> Result<R, Error> {
+    if payload.len() as u64 > limits.max_payload_bytes {
+        return Err(Error::limit(
+            "maxPayloadBytes",
+            usize::try_from(limits.max_payload_bytes).unwrap_or(usize::MAX),
+            "bytes",
+        ));
+    }
+    let text = decode_utf8(payload)?;
+    let mut scanned = scan(text, limits)?;
+    let bodies = scanned.take_bodies();
+    let items = resolve(scanned, &bodies, limits)?;
+    Ok(f(text, items))
+}
+
+fn decode_utf8(payload: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(payload).map_err(|e| {
+        let valid = e.valid_up_to();
+        // The valid prefix is text; count lines and columns in it.
+        let prefix = std::str::from_utf8(&payload[..valid]).unwrap_or("");
+        let (line, column) = json::position(prefix, valid);
+        Error::new(
+            ErrorCode::InvalidUtf8,
+            format!("the payload is not UTF-8: invalid byte at offset {valid}"),
+        )
+        .with_position(line, column)
+    })
+}
+
 /// Phase one: the payload's structure. Fails only when the payload fails as a whole.
-pub(crate) fn scan<'a>(text: &'a str, limits: &Limits) -> Result<Scanned<'a>, Error> {
+fn scan<'a>(text: &'a str, limits: &Limits) -> Result<Scanned<'a>, Error> {
     json::reset_positions();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if first_byte(text).is_none() {
@@ -127,7 +171,7 @@ pub(crate) fn json_error(e: &serde_json::Error, limits: &Limits) -> Error {
 /// Every piece of phase one becomes at least one record, so the count only grows; it is
 /// checked as records are made, so that a payload over `maxRecords` fails before its
 /// records take memory.
-pub(crate) fn resolve<'a>(
+fn resolve<'a>(
     pending: Scanned<'a>,
     bodies: &'a [String],
     limits: &Limits,

@@ -140,3 +140,76 @@ fn whole_payload_errors() {
 fn duplicate_keys_still_become_a_record() {
     assert_eq!(shape(r#"{"type":"a","type":"b"}"#), [":23"]);
 }
+
+/// `(pointer, line, json or error code, span)` of a record `split_records` finds.
+type Shown = (String, Option<u32>, String, Option<std::ops::Range<usize>>);
+
+fn public(payload: &[u8]) -> Vec<Shown> {
+    split_records(payload, &Limits::default())
+        .unwrap()
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            assert_eq!(r.index as usize, i);
+            let json = match r.json {
+                Ok(t) => t.into_owned(),
+                Err(e) => format!("bad:{}", e.code()),
+            };
+            (r.pointer, r.line, json, r.span)
+        })
+        .collect()
+}
+
+#[test]
+fn split_records_gives_text_spans_and_errors() {
+    let s = |p: &str, l: Option<u32>, j: &str, span: Option<std::ops::Range<usize>>| {
+        (p.to_owned(), l, j.to_owned(), span)
+    };
+    // A single record: its text without the surrounding whitespace, after a BOM.
+    let payload = "\u{feff} {\"a\": 1}\n";
+    assert_eq!(
+        public(payload.as_bytes()),
+        [s("", None, "{\"a\": 1}", Some(4..12))]
+    );
+    // NDJSON: each line's record, located by line; a broken line is an error.
+    assert_eq!(
+        public(b"{\"a\":1}\r\n{bad\n {\"b\":2}\n"),
+        [
+            s("", Some(1), "{\"a\":1}", Some(0..7)),
+            s("", Some(2), "bad:invalid-json", None),
+            s("", Some(3), "{\"b\":2}", Some(15..22)),
+        ]
+    );
+    // An Event Hubs batch: a body's records are decoded copies, without a span.
+    assert_eq!(
+        public(br#"[{"a":1}, "{\"records\":[{\"b\":2}]}", null]"#),
+        [
+            s("/0", None, "{\"a\":1}", Some(1..8)),
+            s("/1/records/0", None, "{\"b\":2}", None),
+            s("/2", None, "bad:unrecognized-record", None),
+        ]
+    );
+}
+
+#[test]
+fn split_records_fails_as_transform_fails() {
+    let few = Limits {
+        max_records: 1,
+        max_payload_bytes: 16,
+        ..Limits::default()
+    };
+    for payload in [
+        &b""[..],
+        b"{\"a\": tru}",
+        b"[{}, {}]",
+        b"[{}                ]",
+        b"\xff",
+    ] {
+        let options = crate::Options {
+            limits: few,
+            ..crate::Options::new()
+        };
+        let whole = crate::transform("auto", payload, &options).unwrap_err();
+        assert_eq!(split_records(payload, &few).unwrap_err(), whole);
+    }
+}

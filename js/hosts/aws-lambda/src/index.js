@@ -13,8 +13,8 @@
 // no raw-payload option), so `transform` serializes it once; SQS bodies are strings and go
 // to `transform` as they are. Either way the core's request body goes to the forwarder
 // untouched (`output.events` is never parsed).
-import { transform } from 'secmap';
-import { createForwarder, forwarderOptionsFromEnv } from 'secmap/forward';
+import { forwarderOptionsFromEnv } from 'secmap/forward';
+import { countOutcomes, describeRejection, forwardOutputs, mapPayload } from 'secmap/pipeline';
 import { boolSetting, intSetting, transformOptionsFromEnv } from 'secmap/settings';
 
 export const DEFAULT_PROVIDER = 'guardduty';
@@ -137,10 +137,10 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
    * outlast the deadline minus the reserve. Past it, requests fail at once (dead-lettered as
    * `timeout`) instead of being cut off mid-flight by the runtime.
    */
-  function boundedForwarder(forwarderOptions, remaining, reserveMs, deadLetter) {
+  function boundedOptions(forwarderOptions, remaining, reserveMs, deadLetter) {
     const budget = () => remaining() - reserveMs;
     const left = Math.max(1, budget());
-    return createForwarder({
+    return {
       ...forwarderOptions,
       timeoutMs: Math.max(1, Math.min(forwarderOptions.timeoutMs ?? 30000, left)),
       maxDelayMs: Math.min(forwarderOptions.maxDelayMs ?? 30000, Math.floor(left / 4)),
@@ -154,7 +154,7 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
         }
         return fetch(input, init);
       },
-    });
+    };
   }
 
   function emit(cfg, counts) {
@@ -176,25 +176,22 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
       emit(cfg, { DeadlineUnprocessed: 1 });
       throw failure('SecmapDeadlineError', `secmap: EventBridge event ${id}: too little time left to start`);
     }
-    let output;
+    let mapped;
     try {
-      output = transform(cfg.provider, event, cfg.options);
-    } catch (e) {
+      mapped = mapPayload(cfg.provider, event, cfg.options);
       // A SecmapError (the payload failed as a whole) fails the invocation as it is.
+      if (mapped.failure) throw mapped.failure.error;
+    } catch (e) {
       logger.error(`secmap: EventBridge event ${id} not mapped: ${e.message}`);
       emit(cfg, { RecordsRejected: 1 });
       throw e;
     }
+    const { output, records } = mapped;
     // The core's request body goes to the forwarder as it is: `output.events` is never parsed.
-    const letters = [];
-    let result = { sent: 0, deadLettered: 0, retried: 0, requests: 0, ok: true };
-    if (output.eventCount > 0) {
-      result = await boundedForwarder(cfg.forwarderOptions, remaining, cfg.reserveMs, (l) => letters.push(l)).send(
-        output,
-      );
-    }
-    const records = { total: output.outcomes.length, mapped: 0, skipped: 0, rejected: 0 };
-    for (const o of output.outcomes) records[o.outcome] += 1;
+    const { result, letters } = await forwardOutputs(
+      output,
+      boundedOptions(cfg.forwarderOptions, remaining, cfg.reserveMs),
+    );
     const summary = {
       provider: cfg.provider,
       eventId: event?.id,
@@ -211,10 +208,8 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
       const reasons = [...new Set(letters.map((l) => l.reason.message))];
       problems.push(`${result.deadLettered} of ${output.eventCount} events not delivered (${reasons.join('; ')})`);
     }
-    const rejected = output.outcomes.filter((o) => o.outcome === 'rejected');
-    if (rejected.length > 0) {
-      const why = rejected.map((o) => `record ${o.index} ${o.error.code} at ${o.error.pointer ?? o.pointer}: ${o.error.message}`);
-      problems.push(`${rejected.length} records rejected (${why.join('; ')})`);
+    if (mapped.rejected.length > 0) {
+      problems.push(`${mapped.rejected.length} records rejected (${mapped.rejected.map(describeRejection).join('; ')})`);
     }
     if (problems.length > 0) {
       const message = `secmap: EventBridge event ${id}: ${problems.join('; ')}`;
@@ -254,9 +249,10 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
         logger.warn(`secmap: ${unprocessed} of ${messages.length} messages left unprocessed: the function deadline is near`);
         break;
       }
-      let output;
+      let mappedMessage;
       try {
-        output = transform(cfg.provider, m.body ?? '', cfg.options);
+        mappedMessage = mapPayload(cfg.provider, m.body ?? '', cfg.options);
+        if (mappedMessage.failure) throw mappedMessage.failure.error;
       } catch (e) {
         logger.error(`secmap: SQS message ${m.messageId} not mapped: ${e.message}`);
         records.total += 1;
@@ -264,15 +260,11 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
         failed.set(m.messageId, e.code ?? 'error');
         continue;
       }
-      for (const o of output.outcomes) {
-        records.total += 1;
-        records[o.outcome] += 1;
-        if (o.outcome === 'rejected') {
-          logger.error(
-            `secmap: SQS message ${m.messageId}: record ${o.index} ${o.error.code} at ${o.error.pointer ?? o.pointer}: ${o.error.message}`,
-          );
-          failed.set(m.messageId, 'rejected');
-        }
+      const { output } = mappedMessage;
+      countOutcomes(output.outcomes, records);
+      for (const o of mappedMessage.rejected) {
+        logger.error(`secmap: SQS message ${m.messageId}: ${describeRejection(o)}`);
+        failed.set(m.messageId, 'rejected');
       }
       if (output.eventCount > 0) {
         owners.push({ start: mapped, count: output.eventCount, i });
@@ -280,10 +272,10 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
         mapped += output.eventCount;
       }
     }
-    let result = { sent: 0, deadLettered: 0, retried: 0, requests: 0, ok: true };
     const reasons = new Set();
-    if (mapped > 0) {
-      const forwarder = boundedForwarder(cfg.forwarderOptions, remaining, cfg.reserveMs, (letter) => {
+    const { result } = await forwardOutputs(
+      outputs,
+      boundedOptions(cfg.forwarderOptions, remaining, cfg.reserveMs, (letter) => {
         reasons.add(letter.reason.message);
         if (letter.reason.status === 401 || letter.reason.status === 403) cached = undefined;
         // The letter's events are `first ..< first + length` of the send: fail their messages.
@@ -291,9 +283,8 @@ export function createHandler({ env = process.env, secrets = awsSecrets, logger 
         for (let k = firstOwner(owners, letter.first); k < owners.length && owners[k].start < end; k++) {
           failed.set(messages[owners[k].i].messageId, 'undelivered');
         }
-      });
-      result = await forwarder.send(outputs);
-    }
+      }),
+    );
     const summary = {
       provider: cfg.provider,
       messages: messages.length,

@@ -8,8 +8,8 @@
 //   so the runtime re-runs the whole batch (at-least-once delivery). On the last attempt it
 //   writes them to the dead-letter output and returns, because the Functions runtime only
 //   writes output bindings of invocations that succeed.
-import { transform, SecmapError } from 'secmap';
-import { createForwarder, forwarderOptionsFromEnv } from 'secmap/forward';
+import { forwarderOptionsFromEnv } from 'secmap/forward';
+import { NOTHING_SENT, countOutcomes, forwardOutputs, mapPayload } from 'secmap/pipeline';
 import { transformOptionsFromEnv } from 'secmap/settings';
 
 // `auto`: one hub carries what continuous export sends, container-image findings
@@ -33,9 +33,6 @@ export function checkResolvedSettings(env) {
     }
   }
 }
-/** Whole-payload error categories a retry (after fixing the settings) can cure: the
- * provider and options come from the app settings; `internal` may be transient. */
-const RETRYABLE_CATEGORIES = new Set(['usage', 'internal']);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -107,8 +104,8 @@ export async function handleDefenderBatch(messages, context, { deadLetterOutput,
     normalized.forEach((_, i) => letters.push({ kind: 'unprocessed-message', ...base, reason, message: messageEntry(i) }));
 
   let retryable = false;
-  let output;
-  let result = { sent: 0, deadLettered: 0, retried: 0, requests: 0, ok: true };
+  let mapped;
+  let result = NOTHING_SENT;
   let options;
   let forwarderOptions;
   try {
@@ -122,21 +119,19 @@ export async function handleDefenderBatch(messages, context, { deadLetterOutput,
   }
 
   if (options) {
-    try {
-      output = transform(provider, normalized.map((n) => n.body), options);
-    } catch (e) {
-      if (!(e instanceof SecmapError)) throw e;
-      context.error(`secmap: the batch of ${batch.length} messages failed as a whole: ${e.message}`);
-      const reason = { code: e.code, category: e.category, message: e.detail };
-      for (const k of ['limit', 'pointer', 'line', 'column']) if (e[k] !== undefined) reason[k] = e[k];
-      unprocessed(reason);
-      retryable = RETRYABLE_CATEGORIES.has(e.category);
+    mapped = mapPayload(provider, normalized.map((n) => n.body), options);
+    const { failure } = mapped;
+    if (failure) {
+      context.error(`secmap: the batch of ${batch.length} messages failed as a whole: ${failure.error.message}`);
+      unprocessed(failure.reason);
+      // The provider and options come from the app settings: `usage` is cured by fixing them.
+      retryable = failure.retryable;
     }
   }
 
+  const output = mapped?.output;
   if (output) {
-    for (const o of output.outcomes) {
-      if (o.outcome !== 'rejected') continue;
+    for (const o of mapped.rejected) {
       const i = Number(o.pointer.split('/')[1]);
       const reason = normalized[i]?.invalidUtf8
         ? { code: 'invalid-utf8', message: 'message body is not UTF-8' }
@@ -151,27 +146,24 @@ export async function handleDefenderBatch(messages, context, { deadLetterOutput,
     }
     // The core's request body goes to the forwarder as it is: `output.events` is never
     // parsed on the way (only dead letters are, from the forwarder's copy).
-    if (output.eventCount > 0) {
-      const forwarder = createForwarder({
-        ...forwarderOptions,
-        deadLetter: (letter) => {
-          for (const event of letter.events) {
-            letters.push({ kind: 'undelivered-event', ...base, reason: letter.reason, event });
-          }
-        },
-        logger: {
-          info: (m) => context.info(m),
-          warn: (m) => context.warn(m),
-          error: (m) => context.error(m),
-        },
-      });
-      result = await forwarder.send(output);
-      if (!result.ok) retryable = true;
-    }
+    ({ result } = await forwardOutputs(output, {
+      ...forwarderOptions,
+      deadLetter: (letter) => {
+        for (const event of letter.events) {
+          letters.push({ kind: 'undelivered-event', ...base, reason: letter.reason, event });
+        }
+      },
+      logger: {
+        info: (m) => context.info(m),
+        warn: (m) => context.warn(m),
+        error: (m) => context.error(m),
+      },
+    }));
+    if (!result.ok) retryable = true;
   }
 
-  const counts = { messages: batch.length, mapped: 0, skipped: 0, rejected: 0 };
-  for (const o of output?.outcomes ?? []) counts[o.outcome] += 1;
+  const records = mapped?.records ?? countOutcomes([]);
+  const counts = { messages: batch.length, mapped: records.mapped, skipped: records.skipped, rejected: records.rejected };
   const summary = {
     provider,
     records: counts,

@@ -1,8 +1,8 @@
 // Cloudflare Worker: an HTTPS endpoint that maps provider payloads with secmap and forwards
 // the events to Dynatrace. POST /?provider=guardduty|defender-for-cloud|auto (default auto),
 // header X-Secmap-Secret. See README.md for settings and failure behaviour.
-import { transform, SecmapError } from 'secmap';
-import { createForwarder, forwarderOptionsFromEnv } from 'secmap/forward';
+import { forwarderOptionsFromEnv } from 'secmap/forward';
+import { mapAndForward } from 'secmap/pipeline';
 import { intSetting, transformOptionsFromEnv } from 'secmap/settings';
 
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -60,60 +60,38 @@ async function handle(request, env) {
   const body = await readLimited(request, maxBodyBytes);
   if (body === null) return tooLarge(maxBodyBytes);
 
-  // 4. Map.
+  // 4. Map, and forward the core's request body as it is (`output.events` is never
+  // parsed); whatever cannot be delivered is dead-lettered.
   const provider = new URL(request.url).searchParams.get('provider') || 'auto';
-  let output;
-  try {
-    output = transform(provider, body, options);
-  } catch (e) {
-    if (!(e instanceof SecmapError)) throw e;
+  const run = await mapAndForward({
+    provider,
+    payload: body,
+    options,
+    forwarderOptions: { ...forwarderOptions, logger: console, fetch: (input, init) => fetch(input, init) },
+  });
+  if (run.failure) {
+    const { code, message, ...where } = run.failure.reason;
     // The provider comes from the caller's query (400), the options from this Worker's
     // settings (500).
     const status =
-      e.category === 'limit' ? 413 : e.code === 'invalid-options' || e.category === 'internal' ? 500 : 400;
-    return errorResponse(status, e.code, e.detail, {}, {
-      category: e.category,
-      limit: e.limit,
-      pointer: e.pointer,
-      line: e.line,
-      column: e.column,
-    });
+      where.category === 'limit' ? 413 : code === 'invalid-options' || where.category === 'internal' ? 500 : 400;
+    return errorResponse(status, code, message, {}, where);
   }
+  const { result } = run;
+  const deadLetter = run.letters.length > 0 ? await writeDeadLetters(env, run.letters) : undefined;
 
-  // 5. Forward the core's request body as it is (`output.events` is never parsed);
-  // whatever cannot be delivered is dead-lettered.
-  const letters = [];
-  let result = { sent: 0, deadLettered: 0, retried: 0, requests: 0, ok: true };
-  if (output.eventCount > 0) {
-    const forwarder = createForwarder({
-      ...forwarderOptions,
-      deadLetter: (letter) => {
-        letters.push(letter);
-      },
-      logger: console,
-      fetch: (input, init) => fetch(input, init),
-    });
-    result = await forwarder.send(output);
-  }
-  const deadLetter = letters.length > 0 ? await writeDeadLetters(env, letters) : undefined;
-
-  // 6. Report.
-  const counts = { total: output.outcomes.length, mapped: 0, skipped: 0, rejected: 0 };
-  const rejected = [];
-  for (const o of output.outcomes) {
-    counts[o.outcome] += 1;
-    if (o.outcome === 'rejected' && rejected.length < MAX_LISTED_REJECTIONS) {
-      rejected.push({ index: o.index, pointer: o.pointer, line: o.line, error: o.error });
-    }
-  }
-  const status = result.deadLettered > 0 ? 502 : counts.rejected > 0 ? 207 : 200;
+  // 5. Report.
+  const rejected = run.rejected
+    .slice(0, MAX_LISTED_REJECTIONS)
+    .map((o) => ({ index: o.index, pointer: o.pointer, line: o.line, error: o.error }));
+  const status = result.deadLettered > 0 ? 502 : run.records.rejected > 0 ? 207 : 200;
   return json(status, {
     provider,
-    records: counts,
-    events: { mapped: output.eventCount, sent: result.sent, deadLettered: result.deadLettered },
+    records: run.records,
+    events: run.events,
     requests: result.requests,
     retried: result.retried,
-    warnings: output.warnings.length,
+    warnings: run.output.warnings.length,
     rejected,
     ...(deadLetter ? { deadLetter } : {}),
   });
