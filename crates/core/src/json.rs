@@ -392,9 +392,12 @@ pub(crate) fn unescape_str(text: &str) -> Option<String> {
         out.push_str(&inner[run..at]);
         i = at + 2;
         let c = match *bytes.get(at + 1)? {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
+            // The escaped character stands for itself: it starts the next run (most
+            // escapes of a message body are quotes).
+            b'"' | b'\\' | b'/' => {
+                run = at + 1;
+                continue;
+            }
             b'b' => '\u{8}',
             b'f' => '\u{c}',
             b'n' => '\n',
