@@ -665,6 +665,62 @@ mod tests {
         }
     }
 
+    mod scanners_match_serde_json {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Strings dense in what the scanners look for, around word boundaries.
+        fn text() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                prop_oneof![
+                    Just('"'),
+                    Just('\\'),
+                    Just(' '),
+                    Just('\n'),
+                    Just('\u{1}'),
+                    Just('/'),
+                    Just('é'),
+                    Just('😀'),
+                    proptest::char::range('a', 'e'),
+                ],
+                0..80,
+            )
+            .prop_map(|c| c.into_iter().collect())
+        }
+
+        proptest! {
+            #[test]
+            fn write_str_escapes_as_serde_json(s in text()) {
+                let mut got = String::new();
+                write_str(&mut got, &s);
+                prop_assert_eq!(got, serde_json::to_string(&s).unwrap());
+            }
+
+            #[test]
+            fn unescape_str_decodes_as_serde_json(s in text(), pretty in any::<bool>()) {
+                // A JSON string literal of `s` (what a message body is), also with `/` and
+                // non-ASCII escaped as other writers do.
+                let mut literal = serde_json::to_string(&s).unwrap();
+                if pretty {
+                    literal = literal.replace('/', "\\/").replace('é', "\\u00E9");
+                }
+                prop_assert_eq!(unescape_str(&literal), Some(s));
+            }
+
+            #[test]
+            fn compact_as_str_is_minify_then_escape(keys in proptest::collection::vec(text(), 0..4)) {
+                let doc: serde_json::Map<String, serde_json::Value> =
+                    keys.iter().map(|k| (k.clone(), serde_json::Value::from(k.as_str()))).collect();
+                let json = serde_json::to_string_pretty(&doc).unwrap();
+                let mut minified = String::new();
+                minify_into(&json, &mut minified);
+                let mut got = String::new();
+                write_compact_as_str(&mut got, &json);
+                prop_assert_eq!(got, serde_json::to_string(&minified).unwrap());
+            }
+        }
+    }
+
     fn num(n: f64) -> String {
         let mut s = String::new();
         write_number(&mut s, n);
