@@ -171,8 +171,7 @@ impl Event {
             if i > 0 {
                 out.push(',');
             }
-            json::write_str(out, k);
-            out.push(':');
+            json::write_key(out, k);
             match v {
                 Value::Str(s) => json::write_str(out, s),
                 Value::Json(text) => json::write_compact_as_str(out, text),

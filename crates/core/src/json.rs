@@ -150,73 +150,160 @@ pub(crate) fn depth_exceeds(v: &serde_json_borrow::Value<'_>, max: u32) -> bool 
     walk(v, max)
 }
 
-/// How each byte of JSON text is treated when it is written as a JSON string in its
-/// compact form: copied, dropped (whitespace outside strings), or special.
-const COPY: u8 = 0;
-const SPACE: u8 = 1;
-const QUOTE: u8 = 2;
-const BACKSLASH: u8 = 3;
-const CLASS: [u8; 256] = {
-    let mut t = [COPY; 256];
-    t[b' ' as usize] = SPACE;
-    t[b'\t' as usize] = SPACE;
-    t[b'\n' as usize] = SPACE;
-    t[b'\r' as usize] = SPACE;
-    t[b'"' as usize] = QUOTE;
-    t[b'\\' as usize] = BACKSLASH;
-    t
-};
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes a JSON string must escape (`"`, `\\` and the control characters), flagged
+/// by their high bit, a word at a time. Only the lowest flag is exact (a borrow runs
+/// upward from a true match only), which is all [`find`] uses. Bytes with the high bit set
+/// (UTF-8 beyond ASCII) never match: the same `!x` removes them from all three tests.
+#[inline(always)]
+fn escape_mask(x: u64) -> u64 {
+    let below_space = x.wrapping_sub(ONES * 0x20);
+    let quote = (x ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
+    let backslash = (x ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    (below_space | quote | backslash) & !x & HIGHS
+}
+
+/// What ends a run inside a string of valid JSON text: `"` and `\\` (it has no raw
+/// control characters there); flagged as in [`escape_mask`].
+#[inline(always)]
+fn string_end_mask(x: u64) -> u64 {
+    let quote = (x ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
+    let backslash = (x ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    (quote | backslash) & !x & HIGHS
+}
+
+#[inline(always)]
+fn word(bytes: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// The index of the first byte at or after `from` that `mask` flags (`bytes.len()` if
+/// none), a word (8 bytes) at a time, and with `BLOCKS` 32 bytes per step in long clean
+/// runs (event strings; the strings inside a record's text are mostly short). The strings the
+/// core writes are mostly clean, and this is the hot loop of writing events. `is` is
+/// `mask` for one byte, for what is shorter than a word.
+#[inline(always)]
+fn find<const BLOCKS: bool>(
+    bytes: &[u8],
+    from: usize,
+    mask: impl Fn(u64) -> u64,
+    is: impl Fn(u8) -> bool,
+) -> usize {
+    let n = bytes.len();
+    if n - from < 8 {
+        return from
+            + bytes[from..]
+                .iter()
+                .position(|&b| is(b))
+                .unwrap_or(n - from);
+    }
+    // Most runs end within a word or two (ids, names, the structure of a record): a
+    // word first, blocks only for what is longer (descriptions).
+    let m = mask(word(bytes, from));
+    if m != 0 {
+        return from + (m.trailing_zeros() / 8) as usize;
+    }
+    let mut i = from + 8;
+    while BLOCKS && i + 32 <= n {
+        let block = &bytes[i..i + 32];
+        let any = mask(word(block, 0))
+            | mask(word(block, 8))
+            | mask(word(block, 16))
+            | mask(word(block, 24));
+        if any != 0 {
+            break;
+        }
+        i += 32;
+    }
+    while i + 8 <= n {
+        let m = mask(word(bytes, i));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    if i == n {
+        return n;
+    }
+    // The last, overlapping word: the bytes before `i` are clean, so its lowest flag is
+    // at or after `i`.
+    let m = mask(word(bytes, n - 8));
+    if m != 0 {
+        n - 8 + (m.trailing_zeros() / 8) as usize
+    } else {
+        n
+    }
+}
 
 /// Appends valid JSON text `json` as a JSON string holding its compact form: whitespace
 /// outside strings dropped, everything else kept byte for byte, `"` and `\\` escaped. One
 /// pass, without building the compact text first (this is `event.original_content`).
+///
+/// Outside strings the text is structure (a few bytes between strings), read byte by
+/// byte; inside strings only `"` and `\\` matter (valid JSON has no raw control
+/// characters there), found a word at a time.
 pub(crate) fn write_compact_as_str(out: &mut String, json: &str) {
     out.reserve(json.len() + json.len() / 4 + 2);
     out.push('"');
     let bytes = json.as_bytes();
     let n = bytes.len();
-    let mut in_string = false;
+    // `bytes[run..i]` is still to be copied.
+    let mut run = 0;
     let mut i = 0;
     while i < n {
-        // A run of ordinary bytes, copied at once.
-        let start = i;
-        while i < n && CLASS[usize::from(bytes[i])] == COPY {
-            i += 1;
-        }
-        out.push_str(&json[start..i]);
-        if i == n {
-            break;
-        }
-        match CLASS[usize::from(bytes[i])] {
-            SPACE if in_string => {
-                out.push(char::from(bytes[i]));
+        match bytes[i] {
+            b' ' | b'\n' | b'\r' | b'\t' => {
+                // Insignificant whitespace.
+                out.push_str(&json[run..i]);
                 i += 1;
+                run = i;
             }
-            SPACE => {
-                // Insignificant whitespace: skip the whole run (indentation).
-                while i < n && CLASS[usize::from(bytes[i])] == SPACE {
-                    i += 1;
-                }
-            }
-            QUOTE => {
+            b'"' => {
+                out.push_str(&json[run..i]);
                 out.push_str("\\\"");
-                in_string = !in_string;
                 i += 1;
-            }
-            _ => {
-                // A backslash only occurs inside strings, before the escaped character,
-                // which is copied as is (an escaped quote must not end the string).
-                out.push_str("\\\\");
-                match bytes.get(i + 1) {
-                    Some(b'"') => out.push_str("\\\""),
-                    Some(b'\\') => out.push_str("\\\\"),
-                    Some(&next) => out.push(char::from(next)),
-                    None => {}
+                // The string's contents, up to and including its closing quote.
+                loop {
+                    let at = find::<false>(bytes, i, string_end_mask, |b| b == b'"' || b == b'\\');
+                    out.push_str(&json[i..at]);
+                    if at == n {
+                        i = n;
+                        break;
+                    }
+                    if bytes[at] == b'"' {
+                        out.push_str("\\\"");
+                        i = at + 1;
+                        break;
+                    }
+                    // A backslash, then the escaped character, which is copied as is (an
+                    // escaped quote must not end the string).
+                    out.push_str("\\\\");
+                    match bytes.get(at + 1) {
+                        Some(b'"') => {
+                            out.push_str("\\\"");
+                            i = at + 2;
+                        }
+                        Some(b'\\') => {
+                            out.push_str("\\\\");
+                            i = at + 2;
+                        }
+                        // Any other escaped character is plain ASCII: part of the next run.
+                        Some(_) => i = at + 1,
+                        None => i = n,
+                    }
                 }
-                i += 2;
+                run = i;
             }
+            // A backslash only occurs inside strings; outside them, everything else is
+            // copied as it is.
+            _ => i += 1,
         }
     }
+    out.push_str(&json[run..]);
     out.push('"');
 }
 
@@ -233,43 +320,18 @@ const NEEDS_ESCAPE: [bool; 256] = {
     t
 };
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// Whether any byte of `x` is below `n` (`n` ≤ 128), word at a time.
-#[inline]
-fn any_below(x: u64, n: u8) -> bool {
-    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS != 0
-}
-
-/// Whether any byte of `x` equals `b`, word at a time.
-#[inline]
-fn any_eq(x: u64, b: u8) -> bool {
-    let y = x ^ (ONES * u64::from(b));
-    y.wrapping_sub(ONES) & !y & HIGHS != 0
-}
-
-/// The index of the first byte at or after `from` for which `special` holds, skipping
-/// eight clean bytes at a time (`clean` must be true of a word only when `special` holds
-/// for none of its bytes).
-#[inline]
-fn next_special(
-    bytes: &[u8],
-    mut from: usize,
-    clean: impl Fn(u64) -> bool,
-    special: impl Fn(u8) -> bool,
-) -> usize {
-    while let Some(chunk) = bytes.get(from..from + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        if !clean(word) {
-            break;
-        }
-        from += 8;
-    }
-    while from < bytes.len() && !special(bytes[from]) {
-        from += 1;
-    }
-    from
+/// Appends an event's field name and its colon: `"name":`. Field names are the core's own
+/// constants (`event.id`, `container_image.digest`), which never need escaping, so the
+/// scan of [`write_str`] is skipped (checked in debug builds).
+pub(crate) fn write_key(out: &mut String, key: &'static str) {
+    debug_assert!(
+        !key.bytes().any(|b| NEEDS_ESCAPE[usize::from(b)]),
+        "{key:?} needs escaping"
+    );
+    out.reserve(key.len() + 3);
+    out.push('"');
+    out.push_str(key);
+    out.push_str("\":");
 }
 
 /// Appends `s` as a JSON string, escaped exactly as both serde_json and ECMAScript's
@@ -278,11 +340,9 @@ pub(crate) fn write_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();
-    let clean = |w: u64| !(any_below(w, 0x20) || any_eq(w, b'"') || any_eq(w, b'\\'));
-    let special = |b: u8| NEEDS_ESCAPE[usize::from(b)];
     let mut start = 0;
     loop {
-        let i = next_special(bytes, start, clean, special);
+        let i = find::<true>(bytes, start, escape_mask, |b| NEEDS_ESCAPE[usize::from(b)]);
         if i >= bytes.len() {
             break;
         }
@@ -307,6 +367,75 @@ pub(crate) fn write_str(out: &mut String, s: &str) {
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// The string a JSON string literal (`text`, quotes included, already validated by the
+/// parser: an Event Hubs message body read as a raw value) holds; `None` for what this
+/// fast path leaves to serde_json: surrogate escapes that are not a well-formed pair
+/// (which are not Unicode text, and whose error serde_json words), and anything else it
+/// does not expect. Message bodies are JSON inside JSON, with an escape every few bytes;
+/// serde_json's decoder restarts its scan at each one.
+pub(crate) fn unescape_str(text: &str) -> Option<String> {
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    let bytes = inner.as_bytes();
+    let backslash = |x: u64| {
+        let y = (x ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+        y & !x & HIGHS
+    };
+    let mut out = String::with_capacity(inner.len());
+    let (mut run, mut i) = (0, 0);
+    loop {
+        let at = find::<true>(bytes, i, backslash, |b| b == b'\\');
+        if at == bytes.len() {
+            break;
+        }
+        out.push_str(&inner[run..at]);
+        i = at + 2;
+        let c = match *bytes.get(at + 1)? {
+            // The escaped character stands for itself: it starts the next run (most
+            // escapes of a message body are quotes).
+            b'"' | b'\\' | b'/' => {
+                run = at + 1;
+                continue;
+            }
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = hex4(bytes.get(i..i + 4)?)?;
+                i += 4;
+                if (0xd800..0xdc00).contains(&unit) {
+                    // A high surrogate: a low one must follow.
+                    if bytes.get(i..i + 2)? != b"\\u" {
+                        return None;
+                    }
+                    let low = hex4(bytes.get(i + 2..i + 6)?)?;
+                    if !(0xdc00..0xe000).contains(&low) {
+                        return None;
+                    }
+                    i += 6;
+                    char::from_u32(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00))?
+                } else {
+                    // A lone low surrogate is no char: `None`.
+                    char::from_u32(unit)?
+                }
+            }
+            _ => return None,
+        };
+        out.push(c);
+        run = i;
+    }
+    out.push_str(&inner[run..]);
+    Some(out)
+}
+
+/// Four hex digits.
+fn hex4(digits: &[u8]) -> Option<u32> {
+    digits
+        .iter()
+        .try_fold(0u32, |n, &d| Some(n << 4 | char::from(d).to_digit(16)?))
 }
 
 /// Appends a finite number the way ECMAScript's `Number.prototype.toString` writes it
@@ -473,6 +602,125 @@ mod tests {
         }
     }
 
+    #[test]
+    fn compact_as_str_finds_quotes_and_backslashes_at_every_offset() {
+        // Strings long enough for whole words, with the special byte at every position,
+        // around and inside the words the scanner reads.
+        for special in ["\\\"", "\\\\", "\\n", "\\u00e9", "é"] {
+            for at in 0..24 {
+                let mut text = "a".repeat(24);
+                text.insert_str(at, special);
+                for json in [
+                    format!("{{\"k\":\"{text}\",\"n\" : [1, 2]}}"),
+                    format!("[\"{text}\"]"),
+                    format!("\"{text}\""),
+                ] {
+                    let mut minified = String::new();
+                    minify_into(&json, &mut minified);
+                    let mut want = String::new();
+                    write_str(&mut want, &minified);
+                    let mut got = String::new();
+                    write_compact_as_str(&mut got, &json);
+                    assert_eq!(got, want, "{json}");
+                    assert_eq!(got, serde_json::to_string(&minified).unwrap(), "{json}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unescape_str_equals_serde_json() {
+        for text in [
+            r#""""#,
+            r#""plain""#,
+            r#""{\"type\":\"x\",\"a\\\\b\":[1, 2]}""#,
+            r#""\b\f\n\r\t\/\\\"\u00e9\u20AC\ud83d\ude00 é€""#,
+            r#""ends with an escape\n""#,
+            r#""\u0000\u001f long enough for whole words of clean bytes, then \"""#,
+        ] {
+            let want: String = serde_json::from_str(text).unwrap();
+            assert_eq!(unescape_str(text).as_deref(), Some(want.as_str()), "{text}");
+        }
+        // Left to serde_json (which rejects them as text): unpaired surrogates.
+        for text in [
+            r#""\ud800""#,
+            r#""\udc00""#,
+            r#""\ud800\u0041""#,
+            r#""\ud800x""#,
+        ] {
+            assert_eq!(unescape_str(text), None, "{text}");
+            assert!(serde_json::from_str::<String>(text).is_err(), "{text}");
+        }
+        // Every position of an escape around the word boundaries.
+        for at in 0..24 {
+            let mut s = "a".repeat(24);
+            s.insert_str(at, "\\\"\\u00e9");
+            let text = format!("\"{s}\"");
+            let want: String = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                unescape_str(&text).as_deref(),
+                Some(want.as_str()),
+                "{text}"
+            );
+        }
+    }
+
+    mod scanners_match_serde_json {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Strings dense in what the scanners look for, around word boundaries.
+        fn text() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                prop_oneof![
+                    Just('"'),
+                    Just('\\'),
+                    Just(' '),
+                    Just('\n'),
+                    Just('\u{1}'),
+                    Just('/'),
+                    Just('é'),
+                    Just('😀'),
+                    proptest::char::range('a', 'e'),
+                ],
+                0..80,
+            )
+            .prop_map(|c| c.into_iter().collect())
+        }
+
+        proptest! {
+            #[test]
+            fn write_str_escapes_as_serde_json(s in text()) {
+                let mut got = String::new();
+                write_str(&mut got, &s);
+                prop_assert_eq!(got, serde_json::to_string(&s).unwrap());
+            }
+
+            #[test]
+            fn unescape_str_decodes_as_serde_json(s in text(), pretty in any::<bool>()) {
+                // A JSON string literal of `s` (what a message body is), also with `/` and
+                // non-ASCII escaped as other writers do.
+                let mut literal = serde_json::to_string(&s).unwrap();
+                if pretty {
+                    literal = literal.replace('/', "\\/").replace('é', "\\u00E9");
+                }
+                prop_assert_eq!(unescape_str(&literal), Some(s));
+            }
+
+            #[test]
+            fn compact_as_str_is_minify_then_escape(keys in proptest::collection::vec(text(), 0..4)) {
+                let doc: serde_json::Map<String, serde_json::Value> =
+                    keys.iter().map(|k| (k.clone(), serde_json::Value::from(k.as_str()))).collect();
+                let json = serde_json::to_string_pretty(&doc).unwrap();
+                let mut minified = String::new();
+                minify_into(&json, &mut minified);
+                let mut got = String::new();
+                write_compact_as_str(&mut got, &json);
+                prop_assert_eq!(got, serde_json::to_string(&minified).unwrap());
+            }
+        }
+    }
+
     fn num(n: f64) -> String {
         let mut s = String::new();
         write_number(&mut s, n);
@@ -512,13 +760,26 @@ mod tests {
     fn word_at_a_time_scanning_finds_every_special_byte() {
         // Every position of every special byte, in strings long enough for whole words.
         for special in [b'"', b'\\', 0u8, 0x1f, b'\n'] {
-            for at in 0..20 {
-                let mut bytes = vec![b'a'; 20];
+            for (at, len) in (0..20).map(|at| (at, 20)).chain((0..8).map(|at| (at, 8))) {
+                let mut bytes = vec![b'a'; len];
                 bytes[at] = special;
                 let s = String::from_utf8(bytes).unwrap();
                 let mut got = String::new();
                 write_str(&mut got, &s);
                 assert_eq!(got, serde_json::to_string(&s).unwrap(), "{special} at {at}");
+            }
+        }
+        // Every ASCII byte among multi-byte characters (whose bytes have the high bit set).
+        for b in 0u8..0x80 {
+            for at in 0..12 {
+                let mut s: String = "é€".repeat(4);
+                s.insert(
+                    s.char_indices().nth(at).map_or(s.len(), |(i, _)| i),
+                    char::from(b),
+                );
+                let mut got = String::new();
+                write_str(&mut got, &s);
+                assert_eq!(got, serde_json::to_string(&s).unwrap(), "{b} at {at}");
             }
         }
         let mut got = String::new();

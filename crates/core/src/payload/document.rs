@@ -269,7 +269,7 @@ fn element<'t>(raw: &'t RawValue, pointer: String) -> Piece<'t> {
             text,
             dom: None,
         },
-        Some(b'"') => match serde_json::from_str::<String>(text) {
+        Some(b'"') => match body_text(text) {
             Ok(body) => Piece::Body { pointer, body },
             // Valid JSON text that is no Unicode string: a lone surrogate escape
             // (`"\ud800"`), which the JSON grammar allows and UTF-8 cannot hold.
@@ -301,6 +301,12 @@ fn element<'t>(raw: &'t RawValue, pointer: String) -> Piece<'t> {
             }
         }
     }
+}
+
+/// The text a message body string holds. The fast decoder leaves what it does not expect
+/// (unpaired surrogates) to serde_json, which words the error.
+fn body_text(text: &str) -> Result<String, serde_json::Error> {
+    json::unescape_str(text).map_or_else(|| serde_json::from_str(text), Ok)
 }
 
 pub(super) fn not_a_record(found: &str, pointer: &str) -> Error {

@@ -141,10 +141,27 @@ pub(super) fn acr_login_server(arm_id: &str) -> Option<String> {
         .then(|| format!("{}.azurecr.io", name.to_ascii_lowercase()))
 }
 
-/// Splits at the first case-insensitive occurrence of `sep` (ARM ids vary in case).
+/// Splits at the first case-insensitive occurrence of `sep` (ARM ids vary in case), an
+/// ASCII literal. Without lower-cased copies: every Defender record looks up three to
+/// five segments of its ids.
 pub(super) fn split_ci<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
-    let at = s.to_ascii_lowercase().find(&sep.to_ascii_lowercase())?;
-    Some((&s[..at], &s[at + sep.len()..]))
+    debug_assert!(sep.is_ascii() && !sep.is_empty(), "{sep:?}");
+    let (hay, needle) = (s.as_bytes(), sep.as_bytes());
+    let (lower, upper) = (
+        needle[0].to_ascii_lowercase(),
+        needle[0].to_ascii_uppercase(),
+    );
+    let last = hay.len().checked_sub(needle.len())?;
+    let mut at = 0;
+    while at <= last {
+        let b = hay[at];
+        // A match starts and ends at ASCII bytes: both cuts are char boundaries.
+        if (b == lower || b == upper) && hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+            return Some((&s[..at], &s[at + needle.len()..]));
+        }
+        at += 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -180,6 +197,18 @@ mod tests {
             }
         );
         assert_eq!(parse_resource_id("/subscriptions/x"), FromId::default());
+    }
+
+    #[test]
+    fn split_ci_matches_in_any_case_at_the_first_occurrence() {
+        assert_eq!(
+            split_ci("/a/RESOURCEgroups/rg/x", "/resourceGroups/"),
+            Some(("/a", "rg/x"))
+        );
+        assert_eq!(split_ci("é/x/é/X/", "/x/"), Some(("é", "é/X/")));
+        assert_eq!(split_ci("/resourceGroups", "/resourceGroups/"), None);
+        assert_eq!(split_ci("", "/a"), None);
+        assert_eq!(split_ci("/A", "/a"), Some(("", "")));
     }
 
     #[test]
