@@ -1,6 +1,7 @@
 //! One Dynatrace security event: flat dotted keys in a fixed order.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use serde::ser::{SerializeMap, SerializeSeq};
@@ -40,6 +41,11 @@ pub struct Event {
 pub enum Value {
     /// A string.
     Str(Cow<'static, str>),
+    /// A string from the payload that several events of one record carry (a GuardDuty
+    /// finding's title on each of its containers' events): one allocation, cloned per
+    /// event, so that a record's events take memory linear in the record. Serialized
+    /// exactly as [`Value::Str`].
+    Shared(Arc<str>),
     /// A finite number (risk and CVSS scores).
     Num(f64),
     /// An integer (counts).
@@ -129,10 +135,7 @@ impl Event {
     /// The value of `key` if it is a string (not `event.original_content`, which is a
     /// JSON document: see [`Value::Json`]).
     pub fn get_str(&self, key: &str) -> Option<&str> {
-        match self.get(key) {
-            Some(Value::Str(s)) => Some(s),
-            _ => None,
-        }
+        self.get(key).and_then(Value::as_str)
     }
 
     /// The value of `key` if it is a number.
@@ -175,6 +178,7 @@ impl Event {
             out.push(':');
             match v {
                 Value::Str(s) => json::write_str(out, s),
+                Value::Shared(s) => json::write_str(out, s),
                 Value::Json(text) => json::write_compact_as_str(out, text),
                 Value::Num(n) => json::write_number(out, *n),
                 Value::Int(n) => out.push_str(&n.to_string()),
@@ -194,6 +198,47 @@ impl Event {
         out.push('}');
     }
 
+    /// The exact length of [`Event::to_json`], without building it (the call's output limit,
+    /// `maxOutputBytes`, counts it). `scratch` is a buffer for the values measured by
+    /// writing them (numbers, `event.original_content`).
+    pub(crate) fn json_len(&self, scratch: &mut String) -> usize {
+        let mut len = 2 + self.fields.len().saturating_sub(1);
+        for (k, v) in &self.fields {
+            len += json::str_len(k) + 1;
+            len += match v {
+                Value::Str(s) => json::str_len(s),
+                Value::Shared(s) => json::str_len(s),
+                Value::Json(text) => {
+                    scratch.clear();
+                    json::write_compact_as_str(scratch, text);
+                    scratch.len()
+                }
+                Value::Num(n) => {
+                    scratch.clear();
+                    json::write_number(scratch, *n);
+                    scratch.len()
+                }
+                Value::Int(n) => {
+                    scratch.clear();
+                    let _ = write!(scratch, "{n}");
+                    scratch.len()
+                }
+                Value::Bool(b) => {
+                    if *b {
+                        4
+                    } else {
+                        5
+                    }
+                }
+                Value::StrList(l) => {
+                    2 + l.len().saturating_sub(1)
+                        + l.iter().map(|s| json::str_len(s)).sum::<usize>()
+                }
+            };
+        }
+        len
+    }
+
     /// A cheap upper-bound guess of the serialized size, for buffer capacity.
     pub fn json_len_hint(&self) -> usize {
         self.fields
@@ -203,6 +248,7 @@ impl Event {
                     + 6
                     + match v {
                         Value::Str(s) => s.len() + s.len() / 8,
+                        Value::Shared(s) => s.len() + s.len() / 8,
                         Value::Json(s) => s.len() + s.len() / 4,
                         Value::Num(_) | Value::Int(_) => 24,
                         Value::Bool(_) => 5,
@@ -240,6 +286,7 @@ impl Event {
             let v = v.into();
             let empty = match &v {
                 Value::Str(s) => s.is_empty(),
+                Value::Shared(s) => s.is_empty(),
                 Value::StrList(l) => l.is_empty(),
                 _ => false,
             };
@@ -267,6 +314,44 @@ impl Event {
     /// 48, and a call may hold 250,000 of them until it ends.
     pub(crate) fn shrink_to_fit(&mut self) {
         self.fields.shrink_to_fit();
+    }
+}
+
+impl Value {
+    /// A string the events of one record share (see [`Value::Shared`]).
+    pub(crate) fn shared(s: &str) -> Value {
+        Value::Shared(Arc::from(s))
+    }
+
+    /// The string, if this is one (not `event.original_content`'s JSON document).
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            Value::Shared(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The shared strings of one record cut so far, and their cut forms: a string the record's
+/// events share is cut once (at `maxStringBytes`, or by the output budget), and the events
+/// share the cut form too, instead of each making its own copy.
+#[derive(Default)]
+pub(crate) struct SharedCuts(Vec<(Arc<str>, Arc<str>)>);
+
+impl SharedCuts {
+    /// `s` cut to at most `max` bytes at a character boundary, shared.
+    pub(crate) fn cut(&mut self, s: &Arc<str>, max: usize) -> Arc<str> {
+        if let Some((_, short)) = self
+            .0
+            .iter()
+            .find(|(long, short)| Arc::ptr_eq(long, s) && short.len() <= max)
+        {
+            return short.clone();
+        }
+        let short: Arc<str> = Arc::from(json::truncate(s, max));
+        self.0.push((s.clone(), short.clone()));
+        short
     }
 }
 
@@ -317,6 +402,7 @@ impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Value::Str(v) => s.serialize_str(v),
+            Value::Shared(v) => s.serialize_str(v),
             Value::Json(text) => {
                 let mut compact = String::with_capacity(text.len());
                 json::minify_into(text, &mut compact);

@@ -309,6 +309,29 @@ pub(crate) fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// How many bytes [`write_str`] writes for `s`, without writing them: the call's output
+/// limit (`maxOutputBytes`) counts the events' JSON exactly, before any is written.
+pub(crate) fn str_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let clean = |w: u64| !(any_below(w, 0x20) || any_eq(w, b'"') || any_eq(w, b'\\'));
+    let special = |b: u8| NEEDS_ESCAPE[usize::from(b)];
+    let mut len = s.len() + 2;
+    let mut start = 0;
+    loop {
+        let i = next_special(bytes, start, clean, special);
+        if i >= bytes.len() {
+            return len;
+        }
+        // `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f` take one byte more; other controls are
+        // written `\u00XX`.
+        len += match bytes[i] {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
+            _ => 5,
+        };
+        start = i + 1;
+    }
+}
+
 /// Appends a finite number the way ECMAScript's `Number.prototype.toString` writes it
 /// (`10`, not `10.0`; `1e+21`; `1e-7`), so that an event parsed and re-serialized by any
 /// JavaScript host comes out byte for byte as the core wrote it.
