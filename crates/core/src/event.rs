@@ -1,7 +1,6 @@
 //! One Dynatrace security event: flat dotted keys in a fixed order.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use serde::ser::{SerializeMap, SerializeSeq};
@@ -198,30 +197,29 @@ impl Event {
         out.push('}');
     }
 
-    /// The exact length of [`Event::to_json`], without building it (the call's output limit,
-    /// `maxOutputBytes`, counts it). `scratch` is a buffer for the values measured by
-    /// writing them (numbers, `event.original_content`).
-    pub(crate) fn json_len(&self, scratch: &mut String) -> usize {
+    /// The exact length of [`Event::to_json`], without building it: the call's output
+    /// limit (`maxOutputBytes`) counts it for every event, so it must cost little next to
+    /// writing the JSON.
+    pub(crate) fn json_len(&self, m: &mut JsonLen) -> usize {
+        // `{`, `}` and a comma between fields; per field its key (secmap's own names, which
+        // need no escape), quoted, and a colon.
         let mut len = 2 + self.fields.len().saturating_sub(1);
         for (k, v) in &self.fields {
-            len += json::str_len(k) + 1;
+            debug_assert_eq!(json::str_len(k), k.len() + 2, "{k}");
+            len += k.len() + 3;
             len += match v {
                 Value::Str(s) => json::str_len(s),
                 Value::Shared(s) => json::str_len(s),
-                Value::Json(text) => {
-                    scratch.clear();
-                    json::write_compact_as_str(scratch, text);
-                    scratch.len()
-                }
+                Value::Json(text) => m.compact(text),
                 Value::Num(n) => {
-                    scratch.clear();
-                    json::write_number(scratch, *n);
-                    scratch.len()
+                    m.scratch.clear();
+                    json::write_number(&mut m.scratch, *n);
+                    m.scratch.len()
                 }
                 Value::Int(n) => {
-                    scratch.clear();
-                    let _ = write!(scratch, "{n}");
-                    scratch.len()
+                    usize::from(*n < 0)
+                        + n.unsigned_abs().checked_ilog10().unwrap_or(0) as usize
+                        + 1
                 }
                 Value::Bool(b) => {
                     if *b {
@@ -234,6 +232,25 @@ impl Event {
                     2 + l.len().saturating_sub(1)
                         + l.iter().map(|s| json::str_len(s)).sum::<usize>()
                 }
+            };
+        }
+        len
+    }
+
+    /// A lower bound of [`Event::json_len`] that reads no string's bytes (escapes and
+    /// numbers counted at their least): what the call counts while mapping, to stop at
+    /// `maxOutputBytes` early; the exact count follows on the call's final events.
+    pub(crate) fn json_len_min(&self, m: &mut JsonLen) -> usize {
+        let mut len = 2 + self.fields.len().saturating_sub(1);
+        for (k, v) in &self.fields {
+            len += k.len() + 3;
+            len += match v {
+                Value::Str(s) => s.len() + 2,
+                Value::Shared(s) => s.len() + 2,
+                Value::Json(text) => m.compact(text),
+                Value::Num(_) => 1,
+                Value::Int(_) | Value::Bool(_) => 1,
+                Value::StrList(l) => 1 + l.iter().map(|s| s.len() + 3).sum::<usize>().max(1),
             };
         }
         len
@@ -329,6 +346,33 @@ impl Value {
             Value::Str(s) => Some(s),
             Value::Shared(s) => Some(s),
             _ => None,
+        }
+    }
+}
+
+/// What [`Event::json_len`] keeps between events: a buffer for the values it measures by
+/// writing them (numbers), and the last `event.original_content` measured, which the
+/// events of a record share.
+#[derive(Default)]
+pub(crate) struct JsonLen {
+    scratch: String,
+    content: Option<(Arc<str>, usize)>,
+}
+
+impl JsonLen {
+    /// The length of `text` written as a JSON string of its compact form.
+    fn compact(&mut self, text: &Arc<str>) -> usize {
+        match &self.content {
+            Some((last, len)) if Arc::ptr_eq(last, text) => *len,
+            _ => {
+                self.scratch.clear();
+                json::write_compact_as_str(&mut self.scratch, text);
+                let len = self.scratch.len();
+                // Not kept: a record's content can be large.
+                self.scratch = String::new();
+                self.content = Some((text.clone(), len));
+                len
+            }
         }
     }
 }
@@ -458,6 +502,39 @@ mod tests {
             r#"{"timestamp":"2026-01-01T00:00:00Z","event.id":"id-1","event.kind":"SECURITY_EVENT","event.type":"DETECTION_FINDING","event.name":"Detection finding event","event.provider":"Amazon GuardDuty","product.vendor":"Amazon","product.name":"Amazon GuardDuty","object.id":"i-1","dt.security.risk.score":10,"actor.ips":["203.0.113.5"]}"#
         );
         assert!(e.to_json().len() <= e.json_len_hint());
+    }
+
+    /// `maxOutputBytes` counts `json_len`: it must be the JSON's length exactly, escapes,
+    /// numbers and the compacted original content included; `json_len_min` never more.
+    #[test]
+    fn json_len_is_exact_and_json_len_min_a_lower_bound() {
+        let mut e = Event::new(EventType::DetectionFinding, P, Some("2026-01-01T00:00:00Z"));
+        e.set_id("id-1".into());
+        e.put(
+            "finding.title",
+            Value::shared("quote \" backslash \\ tab \t nul \u{0} bell \u{7} é"),
+        );
+        e.put("finding.description", "line\nbreak \u{1f}");
+        e.put("dt.security.risk.score", 8.9);
+        e.put("finding.score", 1e21);
+        e.put("vulnerability.count", -120_i64);
+        e.put("guardduty.count", 0_i64);
+        e.put("guardduty.sample", true);
+        e.put(
+            "actor.ips",
+            vec!["203.0.113.5".to_owned(), "a\"b".to_owned()],
+        );
+        e.put("container.ids", Vec::<String>::new());
+        e.put(
+            "event.original_content",
+            Value::Json(Arc::from("{ \"a\" : [1, 2],\n  \"b\": \"x y\\\"\" }")),
+        );
+        let mut m = JsonLen::default();
+        let json = e.to_json();
+        assert_eq!(e.json_len(&mut m), json.len(), "{json}");
+        assert!(e.json_len_min(&mut m) <= json.len());
+        let plain = Event::new(EventType::VulnerabilityScan, P, None);
+        assert_eq!(plain.json_len(&mut m), plain.to_json().len());
     }
 
     #[test]

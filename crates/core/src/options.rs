@@ -87,10 +87,7 @@ documented_fields! {
         pub max_string_bytes: u32,
         /// Most events one call may produce.
         pub max_events: u32,
-        /// Most bytes of events one call may produce, counted as their compact JSON (the
-        /// sum of [`Event::to_json`](crate::Event::to_json) lengths). The events of one
-        /// record share their strings in memory, but each event's JSON carries its own copy:
-        /// this is what bounds the output (and the memory a host needs for it).
+        /// Most bytes of events one call may produce, counted as their compact JSON.
         pub max_output_bytes: u64,
     }
 }

@@ -5,7 +5,7 @@ use crate::MAPPING_VERSION;
 use crate::budget;
 use crate::cx::Cx;
 use crate::error::{Error, ErrorCode};
-use crate::event::{EventType, MAPPING_VERSION_FIELD, SharedCuts, Value};
+use crate::event::{EventType, JsonLen, MAPPING_VERSION_FIELD, SharedCuts, Value};
 use crate::ids;
 use crate::json;
 use crate::options::Options;
@@ -26,10 +26,11 @@ pub(crate) struct Run<'o> {
     warnings: Vec<Warning>,
     /// Events of the records so far, to stop at `maxEvents` before building more.
     events: usize,
-    /// Bytes of their JSON, to stop at `maxOutputBytes` likewise.
+    /// Bytes of their JSON, at least (`Event::json_len_min`), to stop at `maxOutputBytes`
+    /// likewise; the exact count is taken on the final events (`finish`).
     output_bytes: u64,
-    /// Buffer for [`Event::json_len`](crate::event::Event::json_len).
-    scratch: String,
+    /// For [`Event::json_len`](crate::event::Event::json_len).
+    json_len: JsonLen,
 }
 
 impl<'o> Run<'o> {
@@ -48,7 +49,7 @@ impl<'o> Run<'o> {
             warnings: Vec::new(),
             events: 0,
             output_bytes: 0,
-            scratch: String::new(),
+            json_len: JsonLen::default(),
         }
     }
 
@@ -271,7 +272,7 @@ impl<'o> Run<'o> {
     fn push(&mut self, outcome: RecordOutcome, slot: Slot) {
         self.events += slot.events.len();
         for e in &slot.events {
-            self.output_bytes += e.json_len(&mut self.scratch) as u64;
+            self.output_bytes += e.json_len_min(&mut self.json_len) as u64;
         }
         self.outcomes.push(outcome);
         self.slots.push(slot);
@@ -295,7 +296,8 @@ impl<'o> Run<'o> {
         }
         let max_string = self.options.limits.max_string_bytes as usize;
         let mut events = Vec::with_capacity(total);
-        // Counted again on the events as they go out: providers add batch-level events.
+        // Counted exactly on the events as they go out (providers add batch-level events):
+        // this count decides; the one while mapping only stops a call over it early.
         let mut output_bytes = 0u64;
         for (slot, outcome) in self.slots.into_iter().zip(&mut self.outcomes) {
             // A resolved record that carries its object's scan is mapped into it (see
@@ -324,7 +326,7 @@ impl<'o> Run<'o> {
                     &mut self.warnings,
                     &mut shared_cuts,
                 );
-                output_bytes += e.json_len(&mut self.scratch) as u64;
+                output_bytes += e.json_len(&mut self.json_len) as u64;
                 if output_bytes > max_output {
                     return Err(output_limit(max_output));
                 }
