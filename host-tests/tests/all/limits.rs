@@ -30,6 +30,7 @@ fn limits(f: impl FnOnce(&mut wit::Limits)) -> Options {
         max_depth: None,
         max_string_bytes: None,
         max_events: None,
+        max_output_bytes: None,
     };
     f(&mut l);
     Options {
@@ -489,6 +490,17 @@ fn fanned_out(findings: usize, containers: usize) -> String {
     out
 }
 
+/// Like [`fanned_out`], with a title and a description of `text` bytes each: the events
+/// of a finding share them in memory, their JSON repeats them (bug 3's sibling).
+fn fanned_out_long_text(findings: usize, containers: usize, text: usize) -> String {
+    let title = format!(
+        r#""title":"{}","description":"{}""#,
+        "T".repeat(text),
+        "D".repeat(text)
+    );
+    fanned_out(findings, containers).replace(r#""title":"Docker socket accessed""#, &title)
+}
+
 /// The default limits of the core.
 const MAX_PAYLOAD: usize = 64 * 1024 * 1024;
 const MAX_RECORDS: usize = 100_000;
@@ -532,6 +544,10 @@ fn measure_the_memory_at_the_limits() {
         (
             format!("{MAX_EVENTS} container events (250 pods of 1,000)"),
             fanned_out(250, 1000),
+        ),
+        (
+            "150 pods of 1,000 with a 30 KB title and description".to_owned(),
+            fanned_out_long_text(150, 1000, 30_000),
         ),
     ];
     for (name, payload) in cases {
@@ -620,6 +636,26 @@ fn max_events_map_with_the_defaults_and_one_more_is_refused_by_name() {
     assert_limit(
         defaults().transform("auto", over.as_bytes(), &default_options()),
         "maxEvents",
+    );
+    maps_normally(&defaults());
+}
+
+/// GuardDuty pods of 1,000 containers with a 30 KB title and description: 150 of them
+/// (12 MB, 150,000 events, ~580 MB of JSON) map with the default memory; 250 (20 MB,
+/// inside every other limit) need ~1 GB of JSON and are refused by `maxOutputBytes`
+/// before the memory runs out (they used to end in `out-of-memory`).
+#[test]
+fn long_texts_on_many_containers_map_or_are_refused_by_the_output_limit() {
+    let payload = fanned_out_long_text(150, 1000, 30_000);
+    let out = defaults()
+        .transform("auto", payload.as_bytes(), &default_options())
+        .unwrap_or_else(|e| panic!("{} bytes: {e}", payload.len()));
+    assert_eq!(events_of(&out), 150_000);
+    drop(out);
+    let payload = fanned_out_long_text(250, 1000, 30_000);
+    assert_limit(
+        defaults().transform("auto", payload.as_bytes(), &default_options()),
+        "maxOutputBytes",
     );
     maps_normally(&defaults());
 }
