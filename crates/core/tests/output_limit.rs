@@ -86,3 +86,20 @@ fn past_the_default_output_limit_the_call_fails_by_name() {
     assert_eq!(err.code(), ErrorCode::LimitExceeded);
     assert_eq!(err.exceeded_limit(), Some("maxOutputBytes"));
 }
+
+/// Why the call needs its own output limit: a small record may fill its budget of whole
+/// events (at least 1 MiB) and 1 MiB of original content. A 15 KB finding on 100
+/// containers with a 5 KB title and description gives 2 MB of events, 134 times its
+/// size, so 2,500 of them (38 MB, 250,000 events, inside every other limit) would need
+/// 5 GB.
+#[test]
+fn a_small_record_may_give_two_mib_of_events() {
+    let payload = crafted(1, 100, 5_000);
+    let n = payload.len();
+    assert!((14_000..16_000).contains(&n), "{n}");
+    let out = transform("guardduty", payload.as_bytes(), &Options::new()).unwrap();
+    assert_eq!(out.events.len(), 100);
+    let bytes = output_bytes(&out.events);
+    eprintln!("{n} bytes in, {bytes} bytes of events out");
+    assert!((1_900_000..2_200_000).contains(&bytes), "{bytes}");
+}
