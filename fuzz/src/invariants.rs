@@ -11,7 +11,7 @@
 //! - every finding event carries the nine fields Dynatrace's apps filter on (non-empty), a
 //!   risk level from the enum and a finite score in 0..=10; scan events carry no risk,
 //!   finding, vulnerability or component field; every number is finite; no duplicate keys;
-//! - the limits hold (records, events, string bytes, original-content cap);
+//! - the limits hold (records, events, output bytes, string bytes, original-content cap);
 //! - an event id is a UUID; two events with the same id have the same identity (provider,
 //!   finding id, object id, finding time; or scan id): no collisions; and one record never
 //!   yields two events with the same id.
