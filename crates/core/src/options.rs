@@ -50,10 +50,11 @@ documented_fields! {
     }
 }
 
-/// The default `maxOutputBytes`: 768 MiB, above the output of every payload the other
-/// limits allow that does not fan out long strings (250,000 container events: 581 MB),
-/// and what the component's default memory (`secmap_host::memory_bytes_for`) is sized for.
-pub const DEFAULT_MAX_OUTPUT_BYTES: u64 = 768 << 20;
+/// The default `maxOutputBytes`: 640 MiB, above the output of every payload the other
+/// limits allow that does not fan out long strings (250,000 container events: 573 MB),
+/// and within what the component's default memory (`secmap_host::memory_bytes_for`, 925
+/// MiB) holds with room: the guest needs the JSON plus ~150 MiB (docs/robustness.md).
+pub const DEFAULT_MAX_OUTPUT_BYTES: u64 = 640 << 20;
 
 /// The smallest `maxStringBytes`: the longest timestamp secmap writes is 30 bytes, an
 /// event id 36.
@@ -71,7 +72,7 @@ documented_fields! {
     ///   `event.original_content`, which has its own cap); at least 64, so that no timestamp
     ///   or identifier secmap writes is ever cut;
     /// - `max_events`: 250,000 events per call;
-    /// - `max_output_bytes`: 768 MiB of events per call, counted as their JSON (what a host
+    /// - `max_output_bytes`: 640 MiB of events per call, counted as their JSON (what a host
     ///   sends), as records are mapped.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, rename_all = "camelCase", deny_unknown_fields)]

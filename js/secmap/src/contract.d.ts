@@ -157,7 +157,7 @@ export interface Limits {
   maxStringBytes?: number;
   /** Most events one call may produce. Default: 250,000. */
   maxEvents?: number;
-  /** Most bytes of events one call may produce, counted as their compact JSON. Default: 768 MiB. */
+  /** Most bytes of events one call may produce, counted as their compact JSON. Default: 640 MiB. */
   maxOutputBytes?: number;
 }
 
