@@ -13,7 +13,7 @@
 //! - every finding event carries the nine fields Dynatrace's apps filter on (non-empty), a
 //!   risk level from the enum and a finite score in 0..=10; scan events carry no risk,
 //!   finding, vulnerability or component field; every number is finite; no duplicate keys;
-//! - the limits hold (records, events, string bytes, original-content cap);
+//! - the limits hold (records, events, output bytes, string bytes, original-content cap);
 //! - an event id is a UUID; two events with the same id have the same identity (provider,
 //!   finding id, object id, finding time; or scan id): no collisions; and one record never
 //!   yields two events with the same id.
@@ -79,7 +79,14 @@ pub fn check(data: &[u8], options: &Options, result: &Result<Output, Error>) {
                 // Hosts read the limit from the field, people from the message.
                 assert!(
                     e.exceeded_limit().is_some_and(|l| {
-                        ["maxPayloadBytes", "maxRecords", "maxDepth", "maxEvents"].contains(&l)
+                        [
+                            "maxPayloadBytes",
+                            "maxRecords",
+                            "maxDepth",
+                            "maxEvents",
+                            "maxOutputBytes",
+                        ]
+                        .contains(&l)
                             && e.message().contains(l)
                     }),
                     "a limit error that names no limit: {e:?}"
@@ -101,6 +108,12 @@ pub fn check(data: &[u8], options: &Options, result: &Result<Output, Error>) {
         "{} events over maxEvents {}",
         out.events.len(),
         limits.max_events
+    );
+    let output: u64 = out.events.iter().map(|e| e.to_json().len() as u64).sum();
+    assert!(
+        output <= limits.max_output_bytes,
+        "{output} bytes of events over maxOutputBytes {}",
+        limits.max_output_bytes
     );
 
     // One outcome per record, in order; the mapped counts locate every event.
@@ -184,11 +197,14 @@ pub fn check(data: &[u8], options: &Options, result: &Result<Output, Error>) {
         for (k, v) in e.fields() {
             match v {
                 Value::Num(x) => assert!(x.is_finite(), "{k} is not finite: {x}"),
-                Value::Str(s) if k != "event.original_content" => assert!(
-                    s.len() <= limits.max_string_bytes as usize,
-                    "{k}: {} bytes over maxStringBytes",
-                    s.len()
-                ),
+                Value::Str(_) | Value::Shared(_) if k != "event.original_content" => {
+                    let s = v.as_str().unwrap_or_default();
+                    assert!(
+                        s.len() <= limits.max_string_bytes as usize,
+                        "{k}: {} bytes over maxStringBytes",
+                        s.len()
+                    );
+                }
                 Value::StrList(l) => {
                     for s in l {
                         assert!(s.len() <= limits.max_string_bytes as usize, "{k}");

@@ -220,6 +220,7 @@ impl From<&core::Options> for Options {
             max_depth,
             max_string_bytes,
             max_events,
+            max_output_bytes,
         } = *limits;
         Options {
             original_content: Some(*original_content),
@@ -233,6 +234,7 @@ impl From<&core::Options> for Options {
                 max_depth: Some(max_depth),
                 max_string_bytes: Some(max_string_bytes),
                 max_events: Some(max_events),
+                max_output_bytes: Some(max_output_bytes),
             }),
         }
     }

@@ -91,6 +91,9 @@ pub const CORE_MAX_EVENTS: u32 = 250_000;
 /// event measured on GuardDuty container events carrying their share of the original
 /// content, the heaviest case: 677 MiB for 250,000); 64 MiB covers the rest (outcomes,
 /// code, allocator slack). Rounded up to whole MiB; with the core's defaults: 925 MiB.
+/// The JSON of the events is bounded by the core's `maxOutputBytes` (640 MiB by default),
+/// which this holds: payloads at that limit need 759 MiB. A host raising it must add as
+/// much memory.
 pub const fn memory_bytes_for(max_payload_bytes: u64, max_events: u32) -> usize {
     let bytes = 2 * (max_payload_bytes as u128) + 3 * 1024 * (max_events as u128) + (64 << 20);
     // Whole MiB, as `--memory` takes it.

@@ -142,6 +142,7 @@ const WIT_OPTIONS = {
     maxDepth: 'u32',
     maxStringBytes: 'u32',
     maxEvents: 'u32',
+    maxOutputBytes: 'u64',
   },
 };
 

@@ -101,6 +101,7 @@ fn options_from(o: wit::Options) -> core::Options {
         d.max_depth = l.max_depth.unwrap_or(d.max_depth);
         d.max_string_bytes = l.max_string_bytes.unwrap_or(d.max_string_bytes);
         d.max_events = l.max_events.unwrap_or(d.max_events);
+        d.max_output_bytes = l.max_output_bytes.unwrap_or(d.max_output_bytes);
     }
     out
 }

@@ -30,7 +30,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, ErrorCode};
-use crate::event::{Event, Value};
+use crate::event::{Event, SharedCuts, Value};
 use crate::json;
 
 /// Bytes of shared data one record may copy into its events before the copies stop: the
@@ -118,9 +118,11 @@ pub(crate) fn slim(events: &mut [Event], record_bytes: usize) -> Result<Option<S
         return Ok(None);
     }
     let mut changed = false;
+    // A shared required string is cut once for all the slimmed events.
+    let mut cuts = SharedCuts::default();
     for e in &mut events[whole..] {
         e.retain(|key, value| {
-            let (kept, cut) = keep(key, value);
+            let (kept, cut) = keep(key, value, &mut cuts);
             changed |= cut || !kept;
             kept
         });
@@ -147,14 +149,16 @@ pub(crate) fn slim(events: &mut [Event], record_bytes: usize) -> Result<Option<S
 }
 
 /// Whether a slimmed event keeps `key`, and whether it cut a long required string on the
-/// way.
-fn keep(key: &str, value: &mut Value) -> (bool, bool) {
+/// way. `cuts`: the shared strings cut so far and their cut forms, so that the slimmed
+/// events share one.
+fn keep(key: &str, value: &mut Value, cuts: &mut SharedCuts) -> (bool, bool) {
     if IDENTITY.contains(&key) {
         return (true, false);
     }
     let long = match value {
         // Borrowed strings are secmap's own vocabulary, short by construction.
         Value::Str(Cow::Owned(s)) => s.len() > SHORT_FIELD_BYTES,
+        Value::Shared(s) => s.len() > SHORT_FIELD_BYTES,
         Value::StrList(l) => l.iter().map(String::len).sum::<usize>() > SHORT_FIELD_BYTES,
         Value::Json(s) => s.len() > SHORT_FIELD_BYTES,
         _ => false,
@@ -162,15 +166,22 @@ fn keep(key: &str, value: &mut Value) -> (bool, bool) {
     if !long {
         return (true, false);
     }
-    if REQUIRED_TEXT.contains(&key)
-        && let Value::Str(Cow::Owned(s)) = value
-    {
-        s.truncate(json::floor_char_boundary(s, SHORT_FIELD_BYTES));
-        // The memory too: the call's events are held until it ends.
-        s.shrink_to_fit();
-        return (true, true);
+    if !REQUIRED_TEXT.contains(&key) {
+        return (false, false);
     }
-    (false, false)
+    match value {
+        Value::Str(Cow::Owned(s)) => {
+            s.truncate(json::floor_char_boundary(s, SHORT_FIELD_BYTES));
+            // The memory too: the call's events are held until it ends.
+            s.shrink_to_fit();
+            (true, true)
+        }
+        Value::Shared(s) => {
+            *s = cuts.cut(s, SHORT_FIELD_BYTES);
+            (true, true)
+        }
+        _ => (false, false),
+    }
 }
 
 #[cfg(test)]

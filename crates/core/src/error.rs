@@ -188,7 +188,8 @@ impl Error {
     }
 
     /// For `limit-exceeded`: the option whose limit was exceeded (`maxPayloadBytes`,
-    /// `maxRecords`, `maxDepth`, `maxEvents`); absent for a bound that is no option.
+    /// `maxRecords`, `maxDepth`, `maxEvents`, `maxOutputBytes`); absent for a bound that is no
+    /// option.
     pub fn exceeded_limit(&self) -> Option<&str> {
         self.limit.as_deref()
     }

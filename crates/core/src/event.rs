@@ -40,6 +40,11 @@ pub struct Event {
 pub enum Value {
     /// A string.
     Str(Cow<'static, str>),
+    /// A string from the payload that several events of one record carry (a GuardDuty
+    /// finding's title on each of its containers' events): one allocation, cloned per
+    /// event, so that a record's events take memory linear in the record. Serialized
+    /// exactly as [`Value::Str`].
+    Shared(Arc<str>),
     /// A finite number (risk and CVSS scores).
     Num(f64),
     /// An integer (counts).
@@ -129,10 +134,7 @@ impl Event {
     /// The value of `key` if it is a string (not `event.original_content`, which is a
     /// JSON document: see [`Value::Json`]).
     pub fn get_str(&self, key: &str) -> Option<&str> {
-        match self.get(key) {
-            Some(Value::Str(s)) => Some(s),
-            _ => None,
-        }
+        self.get(key).and_then(Value::as_str)
     }
 
     /// The value of `key` if it is a number.
@@ -174,6 +176,7 @@ impl Event {
             json::write_key(out, k);
             match v {
                 Value::Str(s) => json::write_str(out, s),
+                Value::Shared(s) => json::write_str(out, s),
                 Value::Json(text) => json::write_compact_as_str(out, text),
                 Value::Num(n) => json::write_number(out, *n),
                 Value::Int(n) => out.push_str(&n.to_string()),
@@ -193,6 +196,65 @@ impl Event {
         out.push('}');
     }
 
+    /// The exact length of [`Event::to_json`], without building it: the call's output
+    /// limit (`maxOutputBytes`) counts it for every event, so it must cost little next to
+    /// writing the JSON.
+    pub(crate) fn json_len(&self, m: &mut JsonLen) -> usize {
+        // `{`, `}` and a comma between fields; per field its key (secmap's own names, which
+        // need no escape), quoted, and a colon.
+        let mut len = 2 + self.fields.len().saturating_sub(1);
+        for (k, v) in &self.fields {
+            debug_assert_eq!(json::str_len(k), k.len() + 2, "{k}");
+            len += k.len() + 3;
+            len += match v {
+                Value::Str(s) => json::str_len(s),
+                Value::Shared(s) => json::str_len(s),
+                Value::Json(text) => m.compact(text),
+                Value::Num(n) => {
+                    m.scratch.clear();
+                    json::write_number(&mut m.scratch, *n);
+                    m.scratch.len()
+                }
+                Value::Int(n) => {
+                    usize::from(*n < 0)
+                        + n.unsigned_abs().checked_ilog10().unwrap_or(0) as usize
+                        + 1
+                }
+                Value::Bool(b) => {
+                    if *b {
+                        4
+                    } else {
+                        5
+                    }
+                }
+                Value::StrList(l) => {
+                    2 + l.len().saturating_sub(1)
+                        + l.iter().map(|s| json::str_len(s)).sum::<usize>()
+                }
+            };
+        }
+        len
+    }
+
+    /// A lower bound of [`Event::json_len`] that reads no string's bytes (escapes and
+    /// numbers counted at their least): what the call counts while mapping, to stop at
+    /// `maxOutputBytes` early; the exact count follows on the call's final events.
+    pub(crate) fn json_len_min(&self, m: &mut JsonLen) -> usize {
+        let mut len = 2 + self.fields.len().saturating_sub(1);
+        for (k, v) in &self.fields {
+            len += k.len() + 3;
+            len += match v {
+                Value::Str(s) => s.len() + 2,
+                Value::Shared(s) => s.len() + 2,
+                Value::Json(text) => m.compact(text),
+                Value::Num(_) => 1,
+                Value::Int(_) | Value::Bool(_) => 1,
+                Value::StrList(l) => 1 + l.iter().map(|s| s.len() + 3).sum::<usize>().max(1),
+            };
+        }
+        len
+    }
+
     /// A cheap upper-bound guess of the serialized size, for buffer capacity.
     pub fn json_len_hint(&self) -> usize {
         self.fields
@@ -202,6 +264,7 @@ impl Event {
                     + 6
                     + match v {
                         Value::Str(s) => s.len() + s.len() / 8,
+                        Value::Shared(s) => s.len() + s.len() / 8,
                         Value::Json(s) => s.len() + s.len() / 4,
                         Value::Num(_) | Value::Int(_) => 24,
                         Value::Bool(_) => 5,
@@ -239,6 +302,7 @@ impl Event {
             let v = v.into();
             let empty = match &v {
                 Value::Str(s) => s.is_empty(),
+                Value::Shared(s) => s.is_empty(),
                 Value::StrList(l) => l.is_empty(),
                 _ => false,
             };
@@ -266,6 +330,71 @@ impl Event {
     /// 48, and a call may hold 250,000 of them until it ends.
     pub(crate) fn shrink_to_fit(&mut self) {
         self.fields.shrink_to_fit();
+    }
+}
+
+impl Value {
+    /// A string the events of one record share (see [`Value::Shared`]).
+    pub(crate) fn shared(s: &str) -> Value {
+        Value::Shared(Arc::from(s))
+    }
+
+    /// The string, if this is one (not `event.original_content`'s JSON document).
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            Value::Shared(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// What [`Event::json_len`] keeps between events: a buffer for the values it measures by
+/// writing them (numbers), and the last `event.original_content` measured, which the
+/// events of a record share.
+#[derive(Default)]
+pub(crate) struct JsonLen {
+    scratch: String,
+    content: Option<(Arc<str>, usize)>,
+}
+
+impl JsonLen {
+    /// The length of `text` written as a JSON string of its compact form.
+    fn compact(&mut self, text: &Arc<str>) -> usize {
+        match &self.content {
+            Some((last, len)) if Arc::ptr_eq(last, text) => *len,
+            _ => {
+                self.scratch.clear();
+                json::write_compact_as_str(&mut self.scratch, text);
+                let len = self.scratch.len();
+                // Not kept: a record's content can be large.
+                self.scratch = String::new();
+                self.content = Some((text.clone(), len));
+                len
+            }
+        }
+    }
+}
+
+/// The shared strings of one record cut so far, and their cut forms: a string the record's
+/// events share is cut once (at `maxStringBytes`, or by the output budget), and the events
+/// share the cut form too, instead of each making its own copy.
+#[derive(Default)]
+pub(crate) struct SharedCuts(Vec<(Arc<str>, Arc<str>)>);
+
+impl SharedCuts {
+    /// `s` cut to at most `max` bytes at a character boundary, shared.
+    pub(crate) fn cut(&mut self, s: &Arc<str>, max: usize) -> Arc<str> {
+        if let Some((_, short)) = self
+            .0
+            .iter()
+            .find(|(long, short)| Arc::ptr_eq(long, s) && short.len() <= max)
+        {
+            return short.clone();
+        }
+        let short: Arc<str> = Arc::from(json::truncate(s, max));
+        self.0.push((s.clone(), short.clone()));
+        short
     }
 }
 
@@ -316,6 +445,7 @@ impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Value::Str(v) => s.serialize_str(v),
+            Value::Shared(v) => s.serialize_str(v),
             Value::Json(text) => {
                 let mut compact = String::with_capacity(text.len());
                 json::minify_into(text, &mut compact);
@@ -371,6 +501,39 @@ mod tests {
             r#"{"timestamp":"2026-01-01T00:00:00Z","event.id":"id-1","event.kind":"SECURITY_EVENT","event.type":"DETECTION_FINDING","event.name":"Detection finding event","event.provider":"Amazon GuardDuty","product.vendor":"Amazon","product.name":"Amazon GuardDuty","object.id":"i-1","dt.security.risk.score":10,"actor.ips":["203.0.113.5"]}"#
         );
         assert!(e.to_json().len() <= e.json_len_hint());
+    }
+
+    /// `maxOutputBytes` counts `json_len`: it must be the JSON's length exactly, escapes,
+    /// numbers and the compacted original content included; `json_len_min` never more.
+    #[test]
+    fn json_len_is_exact_and_json_len_min_a_lower_bound() {
+        let mut e = Event::new(EventType::DetectionFinding, P, Some("2026-01-01T00:00:00Z"));
+        e.set_id("id-1".into());
+        e.put(
+            "finding.title",
+            Value::shared("quote \" backslash \\ tab \t nul \u{0} bell \u{7} é"),
+        );
+        e.put("finding.description", "line\nbreak \u{1f}");
+        e.put("dt.security.risk.score", 8.9);
+        e.put("finding.score", 1e21);
+        e.put("vulnerability.count", -120_i64);
+        e.put("guardduty.count", 0_i64);
+        e.put("guardduty.sample", true);
+        e.put(
+            "actor.ips",
+            vec!["203.0.113.5".to_owned(), "a\"b".to_owned()],
+        );
+        e.put("container.ids", Vec::<String>::new());
+        e.put(
+            "event.original_content",
+            Value::Json(Arc::from("{ \"a\" : [1, 2],\n  \"b\": \"x y\\\"\" }")),
+        );
+        let mut m = JsonLen::default();
+        let json = e.to_json();
+        assert_eq!(e.json_len(&mut m), json.len(), "{json}");
+        assert!(e.json_len_min(&mut m) <= json.len());
+        let plain = Event::new(EventType::VulnerabilityScan, P, None);
+        assert_eq!(plain.json_len(&mut m), plain.to_json().len());
     }
 
     #[test]

@@ -438,6 +438,27 @@ fn hex4(digits: &[u8]) -> Option<u32> {
         .try_fold(0u32, |n, &d| Some(n << 4 | char::from(d).to_digit(16)?))
 }
 
+/// How many bytes [`write_str`] writes for `s`, without writing them: the call's output
+/// limit (`maxOutputBytes`) counts the events' JSON exactly, before any is written.
+pub(crate) fn str_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut len = s.len() + 2;
+    let mut start = 0;
+    loop {
+        let i = find::<true>(bytes, start, escape_mask, |b| NEEDS_ESCAPE[usize::from(b)]);
+        if i >= bytes.len() {
+            return len;
+        }
+        // `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f` take one byte more; other controls are
+        // written `\u00XX`.
+        len += match bytes[i] {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
+            _ => 5,
+        };
+        start = i + 1;
+    }
+}
+
 /// Appends a finite number the way ECMAScript's `Number.prototype.toString` writes it
 /// (`10`, not `10.0`; `1e+21`; `1e-7`), so that an event parsed and re-serialized by any
 /// JavaScript host comes out byte for byte as the core wrote it.

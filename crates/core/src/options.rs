@@ -50,6 +50,12 @@ documented_fields! {
     }
 }
 
+/// The default `maxOutputBytes`: 640 MiB, above the output of every payload the other
+/// limits allow that does not fan out long strings (250,000 container events: 573 MB),
+/// and within what the component's default memory (`secmap_host::memory_bytes_for`, 925
+/// MiB) holds with room: the guest needs the JSON plus ~150 MiB (docs/robustness.md).
+pub const DEFAULT_MAX_OUTPUT_BYTES: u64 = 640 << 20;
+
 /// The smallest `maxStringBytes`: the longest timestamp secmap writes is 30 bytes, an
 /// event id 36.
 pub const MIN_STRING_BYTES: u32 = 64;
@@ -65,7 +71,9 @@ documented_fields! {
     /// - `max_string_bytes`: 32 KiB for any one string copied into an event (not counting
     ///   `event.original_content`, which has its own cap); at least 64, so that no timestamp
     ///   or identifier secmap writes is ever cut;
-    /// - `max_events`: 250,000 events per call.
+    /// - `max_events`: 250,000 events per call;
+    /// - `max_output_bytes`: 640 MiB of events per call, counted as their JSON (what a host
+    ///   sends), as records are mapped.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
     pub struct Limits {
@@ -80,6 +88,8 @@ documented_fields! {
         pub max_string_bytes: u32,
         /// Most events one call may produce.
         pub max_events: u32,
+        /// Most bytes of events one call may produce, counted as their compact JSON.
+        pub max_output_bytes: u64,
     }
 }
 
@@ -104,6 +114,7 @@ impl Default for Limits {
             max_depth: 64,
             max_string_bytes: 32 * 1024,
             max_events: 250_000,
+            max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
         }
     }
 }
@@ -163,6 +174,7 @@ impl Options {
             || l.max_records == 0
             || l.max_depth == 0
             || l.max_events == 0
+            || l.max_output_bytes == 0
             || l.max_string_bytes < MIN_STRING_BYTES
         {
             return Err(Error::new(

@@ -5,7 +5,7 @@ use crate::MAPPING_VERSION;
 use crate::budget;
 use crate::cx::Cx;
 use crate::error::{Error, ErrorCode};
-use crate::event::{EventType, MAPPING_VERSION_FIELD, Value};
+use crate::event::{EventType, JsonLen, MAPPING_VERSION_FIELD, SharedCuts, Value};
 use crate::ids;
 use crate::json;
 use crate::options::Options;
@@ -26,6 +26,11 @@ pub(crate) struct Run<'o> {
     warnings: Vec<Warning>,
     /// Events of the records so far, to stop at `maxEvents` before building more.
     events: usize,
+    /// Bytes of their JSON, at least (`Event::json_len_min`), to stop at `maxOutputBytes`
+    /// likewise; the exact count is taken on the final events (`finish`).
+    output_bytes: u64,
+    /// For [`Event::json_len`](crate::event::Event::json_len).
+    json_len: JsonLen,
 }
 
 impl<'o> Run<'o> {
@@ -43,12 +48,26 @@ impl<'o> Run<'o> {
             outcomes: Vec::with_capacity(records),
             warnings: Vec::new(),
             events: 0,
+            output_bytes: 0,
+            json_len: JsonLen::default(),
         }
     }
 
-    /// Whether the call is already over `maxEvents` (it fails; mapping more is waste).
+    /// Whether the call is already over `maxEvents` or `maxOutputBytes` (it fails; mapping
+    /// more is waste, and the memory may not hold it).
     fn over_events(&self) -> bool {
         self.events > self.options.limits.max_events as usize
+            || self.output_bytes > self.options.limits.max_output_bytes
+    }
+
+    /// The call's failure once over a limit on its events.
+    fn over_error(&self) -> Error {
+        let l = &self.options.limits;
+        if self.events > l.max_events as usize {
+            Error::limit("maxEvents", l.max_events as usize, "events")
+        } else {
+            output_limit(l.max_output_bytes)
+        }
     }
 
     pub(crate) fn item(&mut self, item: Item<'_>, selector: Selector) {
@@ -186,6 +205,7 @@ impl<'o> Run<'o> {
         };
         let provider = provider_id.unwrap_or("");
         let extra = provider::by_id(provider).map_or(&[][..], |p| p.id_fields());
+        let mut shared_cuts = SharedCuts::default();
         for e in &mut events {
             e.put_static(MAPPING_VERSION_FIELD, MAPPING_VERSION);
             // The id is named after the whole values, before any is cut. Scan events get
@@ -195,7 +215,14 @@ impl<'o> Run<'o> {
             {
                 e.set_id(event_id(e, provider, extra));
             }
-            cap_strings(e, max_string, record.index, &record.pointer, cuts);
+            cap_strings(
+                e,
+                max_string,
+                record.index,
+                &record.pointer,
+                cuts,
+                &mut shared_cuts,
+            );
             // Room reserved for fields never set goes back: a call may hold 250,000 events.
             e.shrink_to_fit();
         }
@@ -246,15 +273,19 @@ impl<'o> Run<'o> {
 
     fn push(&mut self, outcome: RecordOutcome, slot: Slot) {
         self.events += slot.events.len();
+        for e in &slot.events {
+            self.output_bytes += e.json_len_min(&mut self.json_len) as u64;
+        }
         self.outcomes.push(outcome);
         self.slots.push(slot);
     }
 
     pub(crate) fn finish(mut self) -> Result<Output, Error> {
         let max_events = self.options.limits.max_events as usize;
+        let max_output = self.options.limits.max_output_bytes;
         // Over already: fail before the providers add their batch-level events.
         if self.over_events() {
-            return Err(Error::limit("maxEvents", max_events, "events"));
+            return Err(self.over_error());
         }
         for id in provider_ids(&self.slots) {
             if let Some(p) = provider::by_id(id) {
@@ -267,6 +298,9 @@ impl<'o> Run<'o> {
         }
         let max_string = self.options.limits.max_string_bytes as usize;
         let mut events = Vec::with_capacity(total);
+        // Counted exactly on the events as they go out (providers add batch-level events):
+        // this count decides; the one while mapping only stops a call over it early.
+        let mut output_bytes = 0u64;
         for (slot, outcome) in self.slots.into_iter().zip(&mut self.outcomes) {
             // A resolved record that carries its object's scan is mapped into it (see
             // `Mapped::Resolved`).
@@ -278,6 +312,7 @@ impl<'o> Run<'o> {
             }
             let provider = slot.provider.unwrap_or("");
             let extra = provider::by_id(provider).map_or(&[][..], |p| p.id_fields());
+            let mut shared_cuts = SharedCuts::default();
             for mut e in slot.events {
                 // A provider that splits one finding by more than its object (Inspector:
                 // per vulnerable package) sets the id itself; others name extra id fields.
@@ -291,7 +326,12 @@ impl<'o> Run<'o> {
                     outcome.index,
                     &outcome.pointer,
                     &mut self.warnings,
+                    &mut shared_cuts,
                 );
+                output_bytes += e.json_len(&mut self.json_len) as u64;
+                if output_bytes > max_output {
+                    return Err(output_limit(max_output));
+                }
                 events.push(e);
             }
         }
@@ -314,9 +354,19 @@ pub(crate) const ORIGINAL_CONTENT_PER_RECORD: usize = budget::SHARED_PER_RECORD;
 fn value_len(v: &Value) -> usize {
     match v {
         Value::Str(s) => s.len(),
+        Value::Shared(s) => s.len(),
         Value::Json(s) => s.len(),
         _ => 0,
     }
+}
+
+/// `limit-exceeded` naming `maxOutputBytes`.
+fn output_limit(max: u64) -> Error {
+    Error::limit(
+        "maxOutputBytes",
+        usize::try_from(max).unwrap_or(usize::MAX),
+        "bytes of events (their JSON)",
+    )
 }
 
 /// Providers that mapped at least one record, in first-use order.
@@ -351,15 +401,26 @@ fn event_id(e: &crate::event::Event, provider: &str, extra: &[&str]) -> String {
 }
 
 /// Cuts strings from the payload longer than the limit (not `event.original_content`,
-/// which has its own, nor `event.id`).
+/// which has its own, nor `event.id`). A string the record's events share is cut once:
+/// `shared` holds each cut so far and its cut form, so the events share that too.
 fn cap_strings(
     e: &mut crate::event::Event,
     max: usize,
     record: u32,
     pointer: &str,
     warnings: &mut Vec<Warning>,
+    shared: &mut SharedCuts,
 ) {
-    let mut cut = |key: &str, s: &mut Cow<'static, str>| {
+    let mut warn = |key: &str, len: usize, end: usize| {
+        warnings.push(Warning {
+            record,
+            code: WarningCode::StringTruncated,
+            message: format!("`{key}` cut from {len} to {end} bytes (maxStringBytes)"),
+            pointer: pointer.to_owned(),
+        });
+    };
+    // The length before and after, when `s` was cut.
+    let cut = |s: &mut Cow<'static, str>| {
         // Borrowed strings are secmap's own vocabulary (`event.type`, levels, names): the
         // limit is for what payloads bring.
         if matches!(s, Cow::Owned(_)) && s.len() > max {
@@ -368,12 +429,9 @@ fn cap_strings(
             s.to_mut().truncate(end);
             // Held until the call ends: give back what was cut.
             s.to_mut().shrink_to_fit();
-            warnings.push(Warning {
-                record,
-                code: WarningCode::StringTruncated,
-                message: format!("`{key}` cut from {len} to {end} bytes (maxStringBytes)"),
-                pointer: pointer.to_owned(),
-            });
+            Some((len, end))
+        } else {
+            None
         }
     };
     for (key, value) in e.fields_mut() {
@@ -383,11 +441,22 @@ fn cap_strings(
             continue;
         }
         match value {
-            Value::Str(s) => cut(key, s),
+            Value::Str(s) => {
+                if let Some((len, end)) = cut(s) {
+                    warn(key, len, end);
+                }
+            }
+            Value::Shared(s) if s.len() > max => {
+                let len = s.len();
+                *s = shared.cut(s, max);
+                warn(key, len, s.len());
+            }
             Value::StrList(list) => {
                 for item in list.iter_mut() {
                     let mut owned = Cow::Owned(std::mem::take(item));
-                    cut(key, &mut owned);
+                    if let Some((len, end)) = cut(&mut owned) {
+                        warn(key, len, end);
+                    }
                     *item = owned.into_owned();
                 }
             }

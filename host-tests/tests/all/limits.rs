@@ -30,6 +30,7 @@ fn limits(f: impl FnOnce(&mut wit::Limits)) -> Options {
         max_depth: None,
         max_string_bytes: None,
         max_events: None,
+        max_output_bytes: None,
     };
     f(&mut l);
     Options {
@@ -489,6 +490,17 @@ fn fanned_out(findings: usize, containers: usize) -> String {
     out
 }
 
+/// Like [`fanned_out`], with a title and a description of `text` bytes each: the events
+/// of a finding share them in memory, their JSON repeats them (bug 3's sibling).
+fn fanned_out_long_text(findings: usize, containers: usize, text: usize) -> String {
+    let title = format!(
+        r#""title":"{}","description":"{}""#,
+        "T".repeat(text),
+        "D".repeat(text)
+    );
+    fanned_out(findings, containers).replace(r#""title":"Docker socket accessed""#, &title)
+}
+
 /// The default limits of the core.
 const MAX_PAYLOAD: usize = 64 * 1024 * 1024;
 const MAX_RECORDS: usize = 100_000;
@@ -532,6 +544,15 @@ fn measure_the_memory_at_the_limits() {
         (
             format!("{MAX_EVENTS} container events (250 pods of 1,000)"),
             fanned_out(250, 1000),
+        ),
+        (
+            "171 pods of 1,000 with a 30 KB title and description (maxOutputBytes)".to_owned(),
+            fanned_out_long_text(171, 1000, 30_000),
+        ),
+        (
+            "250 pods of 1,000 with a 190-byte title and description (maxEvents, maxOutputBytes)"
+                .to_owned(),
+            fanned_out_long_text(250, 1000, 190),
         ),
     ];
     for (name, payload) in cases {
@@ -620,6 +641,33 @@ fn max_events_map_with_the_defaults_and_one_more_is_refused_by_name() {
     assert_limit(
         defaults().transform("auto", over.as_bytes(), &default_options()),
         "maxEvents",
+    );
+    maps_normally(&defaults());
+}
+
+/// GuardDuty pods of 1,000 containers with a 30 KB title and description, as many as fit
+/// in the default `maxOutputBytes`: 171 of them (19 MB, 171,000 events, 99.6% of the
+/// limit's 640 MiB of JSON) map with the default memory; 172 (inside every other limit)
+/// are refused by `maxOutputBytes` before the memory runs out (250 used to end in
+/// `out-of-memory`).
+#[test]
+fn long_texts_on_many_containers_map_up_to_the_output_limit_and_are_refused_past_it() {
+    let max_output = secmap_core::Limits::default().max_output_bytes as usize;
+    let payload = fanned_out_long_text(171, 1000, 30_000);
+    let out = defaults()
+        .transform("auto", payload.as_bytes(), &default_options())
+        .unwrap_or_else(|e| panic!("{} bytes: {e}", payload.len()));
+    assert_eq!(events_of(&out), 171_000);
+    let bytes: usize = out.events.iter().map(String::len).sum();
+    assert!(
+        (max_output - max_output / 200..=max_output).contains(&bytes),
+        "{bytes}"
+    );
+    drop(out);
+    let payload = fanned_out_long_text(172, 1000, 30_000);
+    assert_limit(
+        defaults().transform("auto", payload.as_bytes(), &default_options()),
+        "maxOutputBytes",
     );
     maps_normally(&defaults());
 }

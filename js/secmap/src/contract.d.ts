@@ -157,6 +157,8 @@ export interface Limits {
   maxStringBytes?: number;
   /** Most events one call may produce. Default: 250,000. */
   maxEvents?: number;
+  /** Most bytes of events one call may produce, counted as their compact JSON. Default: 640 MiB. */
+  maxOutputBytes?: number;
 }
 
 /** Why a payload or a record could not be mapped, and where. */

@@ -82,5 +82,6 @@ export const DEFAULT_OPTIONS = Object.freeze({
     maxDepth: 64,
     maxStringBytes: 32768,
     maxEvents: 250000,
+    maxOutputBytes: 671088640,
   }),
 });

@@ -8,7 +8,8 @@ import type { Options } from './index.js';
  * Options from `SECMAP_ORIGINAL_CONTENT` (true/false), `SECMAP_ORIGINAL_CONTENT_MAX_BYTES`,
  * `SECMAP_SKIP_SAMPLE_FINDINGS`, `SECMAP_SET_TIMESTAMP` (stamp events with the current
  * time) and the limits `SECMAP_MAX_PAYLOAD_BYTES`, `SECMAP_MAX_RECORDS`, `SECMAP_MAX_DEPTH`,
- * `SECMAP_MAX_STRING_BYTES`, `SECMAP_MAX_EVENTS`. Unset settings keep the defaults.
+ * `SECMAP_MAX_STRING_BYTES`, `SECMAP_MAX_EVENTS`, `SECMAP_MAX_OUTPUT_BYTES`. Unset settings keep
+ * the defaults.
  */
 export function transformOptionsFromEnv(env: Record<string, string | undefined>): Options;
 

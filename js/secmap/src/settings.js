@@ -33,7 +33,7 @@ const LIMITS = Object.fromEntries(
 /**
  * `transform` options from settings: SECMAP_ORIGINAL_CONTENT, SECMAP_ORIGINAL_CONTENT_MAX_BYTES,
  * SECMAP_SKIP_SAMPLE_FINDINGS, SECMAP_SET_TIMESTAMP (stamp events with the current time) and
- * the limits SECMAP_MAX_PAYLOAD_BYTES, _RECORDS, _DEPTH, _STRING_BYTES, _EVENTS.
+ * the limits SECMAP_MAX_PAYLOAD_BYTES, _RECORDS, _DEPTH, _STRING_BYTES, _EVENTS, _OUTPUT_BYTES.
  * @returns {import('secmap').Options}
  */
 export function transformOptionsFromEnv(env) {

@@ -6,7 +6,7 @@ use super::resource::{self, Object, StandIn};
 use super::severity::TABLE;
 use crate::cx::Cx;
 use crate::error::{Error, ErrorCode};
-use crate::event::{Event, EventType, Producer};
+use crate::event::{Event, EventType, Producer, Value};
 use crate::output::{SkipReason, WarningCode};
 use crate::provider::{Mapped, Shape};
 use crate::severity::Risk;
@@ -109,12 +109,13 @@ pub(super) fn map(shape: &Shape<'_>, cx: &Cx<'_>, producer: Producer) -> Result<
         Some(s) => s.count.opt_num()?,
         None => None,
     };
+    let text = FindingText::new(&f, &time, region);
     let events = objects
         .iter()
         .map(|o| {
             let mut e = Event::new(EventType::DetectionFinding, producer, cx.now);
             object(&mut e, o);
-            finding_fields(&mut e, &f, &time, score, &risk, region);
+            finding_fields(&mut e, &text, score, &risk);
             container(&mut e, o);
             aws(&mut e, o, account, region);
             if let Some(s) = service {
@@ -134,33 +135,49 @@ fn object(e: &mut Event, o: &Object) {
     e.put("object.name", o.name.as_str());
 }
 
-fn finding_fields(
-    e: &mut Event,
-    f: &Finding<'_>,
-    time: &str,
-    score: Option<f64>,
-    risk: &Risk,
-    region: &str,
-) {
-    e.put("finding.id", f.id);
-    e.put("finding.type", f.kind);
-    e.put("finding.title", f.title.unwrap_or(f.kind));
-    e.opt("finding.description", f.description);
-    e.put("finding.time.created", time);
+/// The finding's own strings, made once and shared by its events (one per affected
+/// object: a pod finding names every container), so that a finding's events take memory
+/// linear in the finding, whatever its title's length times its containers.
+struct FindingText {
+    id: Value,
+    kind: Value,
+    title: Value,
+    description: Option<Value>,
+    time: Value,
+    url: Option<Value>,
+}
+
+impl FindingText {
+    fn new(f: &Finding<'_>, time: &str, region: &str) -> FindingText {
+        let url = (!region.is_empty() && matches!(f.partition, None | Some("aws"))).then(|| {
+            Value::shared(&format!(
+                "https://{region}.console.aws.amazon.com/guardduty/home?region={region}#/findings?macros=current&fId={}",
+                f.id
+            ))
+        });
+        FindingText {
+            id: Value::shared(f.id),
+            kind: Value::shared(f.kind),
+            title: Value::shared(f.title.unwrap_or(f.kind)),
+            description: f.description.map(Value::shared),
+            time: Value::shared(time),
+            url,
+        }
+    }
+}
+
+fn finding_fields(e: &mut Event, t: &FindingText, score: Option<f64>, risk: &Risk) {
+    e.put("finding.id", t.id.clone());
+    e.put("finding.type", t.kind.clone());
+    e.put("finding.title", t.title.clone());
+    e.opt("finding.description", t.description.clone());
+    e.put("finding.time.created", t.time.clone());
     // The band's level in capitals, as the GuardDuty seed table (design.md §4) and
     // Dynatrace's GuardDuty page write GuardDuty's levels: `HIGH`, not the console's `High`;
     // `NONE` for 0 and for no severity. The number is `finding.score`.
     e.put_static("finding.severity", risk.level.as_str());
     e.opt("finding.score", score);
-    if !region.is_empty() && matches!(f.partition, None | Some("aws")) {
-        e.put(
-            "finding.url",
-            format!(
-                "https://{region}.console.aws.amazon.com/guardduty/home?region={region}#/findings?macros=current&fId={}",
-                f.id
-            ),
-        );
-    }
+    e.opt("finding.url", t.url.clone());
     e.put_static("dt.security.risk.level", risk.level.as_str());
     e.put("dt.security.risk.score", risk.score);
 }

@@ -11,7 +11,7 @@ use crate::cve;
 use crate::cvss;
 use crate::cx::{Cx, Node};
 use crate::error::{Error, ErrorCode};
-use crate::event::{Event, EventType, Producer};
+use crate::event::{Event, EventType, Producer, Value};
 use crate::ids;
 use crate::output::{SkipReason, WarningCode};
 use crate::provider::{Mapped, Shape};
@@ -203,6 +203,8 @@ fn finding(
         risk: &risk,
         cvss,
         exploit_at: exploit_at.as_deref(),
+        title: Value::shared(f.title.or(vulnerability_id(&f)).unwrap_or(f.arn)),
+        description: f.description.map(Value::shared),
     };
     let mut events = Vec::new();
     for o in &objects {
@@ -228,6 +230,10 @@ struct Base<'f, 'a> {
     risk: &'f Risk,
     cvss: Option<&'f Cvss<'a>>,
     exploit_at: Option<&'f str>,
+    /// The finding's title and description, one allocation each for all its events (one
+    /// per vulnerable package and resource), as GuardDuty's (`Value::Shared`).
+    title: Value,
+    description: Option<Value>,
 }
 
 impl Base<'_, '_> {
@@ -246,8 +252,8 @@ impl Base<'_, '_> {
         e.put("finding.id", f.arn);
         e.put_static("finding.type", self.finding_type);
         let vuln_id = vulnerability_id(f);
-        e.put("finding.title", f.title.or(vuln_id).unwrap_or(f.arn));
-        e.opt("finding.description", f.description);
+        e.put("finding.title", self.title.clone());
+        e.opt("finding.description", self.description.clone());
         e.opt("finding.status", f.status);
         e.put("finding.time.created", self.time);
         e.put(

@@ -7,7 +7,7 @@ use super::model::{Finding, Kind, Package, Resource, Vulnerability, result};
 use crate::cve;
 use crate::cx::Cx;
 use crate::error::{Error, ErrorCode};
-use crate::event::{Event, EventType, Producer};
+use crate::event::{Event, EventType, Producer, Value};
 use crate::output::WarningCode;
 
 pub(super) fn events(
@@ -34,6 +34,10 @@ pub(super) fn events(
     if f.kind == Kind::Vulnerability {
         warn_gaps(f, cx);
     }
+    let text = Text {
+        title: Value::shared(f.title),
+        description: f.description.map(Value::shared),
+    };
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::with_capacity(f.resources.len());
     // A resource listed twice is one object: two events with one `event.id` would be one
@@ -44,18 +48,18 @@ pub(super) fn events(
         .filter(|r| seen.insert((r.id, r.object_type.as_str())))
     {
         if f.kind != Kind::Vulnerability {
-            out.push(event(f, r, kind, producer, cx, None));
+            out.push(event(f, &text, r, kind, producer, cx, None));
             continue;
         }
         if f.vulnerabilities.is_empty() {
-            out.push(event(f, r, kind, producer, cx, None));
+            out.push(event(f, &text, r, kind, producer, cx, None));
         }
         for v in &f.vulnerabilities {
             if v.packages.is_empty() {
-                out.push(event(f, r, kind, producer, cx, Some((v, None))));
+                out.push(event(f, &text, r, kind, producer, cx, Some((v, None))));
             }
             for p in &v.packages {
-                out.push(event(f, r, kind, producer, cx, Some((v, Some(p)))));
+                out.push(event(f, &text, r, kind, producer, cx, Some((v, Some(p)))));
             }
         }
     }
@@ -85,8 +89,16 @@ fn warn_gaps(f: &Finding<'_>, cx: &Cx<'_>) {
     }
 }
 
+/// The finding's title and description, one allocation each for all its events (one per
+/// resource, vulnerability and package), as GuardDuty's (`Value::Shared`).
+struct Text {
+    title: Value,
+    description: Option<Value>,
+}
+
 fn event(
     f: &Finding<'_>,
+    text: &Text,
     r: &Resource<'_>,
     kind: EventType,
     producer: Producer,
@@ -112,8 +124,8 @@ fn event(
             _ => f.first_type.unwrap_or(f.id),
         },
     );
-    e.put("finding.title", f.title);
-    e.opt("finding.description", f.description);
+    e.put("finding.title", text.title.clone());
+    e.opt("finding.description", text.description.clone());
     e.put("finding.time.created", f.time.as_str());
     e.put("finding.severity", f.severity.as_str());
     e.opt("finding.score", f.score);
