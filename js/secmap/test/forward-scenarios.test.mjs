@@ -1,6 +1,6 @@
 // The shared delivery scenarios (host-tests/scenarios/*.json) against secmap/forward and
 // the fake ingest server: the same files the engine (crates/delivery/tests/scenarios.rs)
-// and the CLI (host-tests/tests/all/scenarios.rs) run, with the same exact numbers.
+// and the CLI (crates/cli/tests/all/forward/scenarios.rs) run, with the same exact numbers.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
