@@ -22,7 +22,7 @@ pub fn all() -> Result {
 /// The import-free component, built as the CLI's build script builds it.
 pub fn component() -> Result {
     eprintln!("building the component ({})", COMPONENT);
-    let bytes = secmap_build::build_component(&root(), &target_dir().join("component"))?;
+    let bytes = secmap_component_build::build_component(&root(), &target_dir().join("component"))?;
     let out = root().join(COMPONENT);
     fs::create_dir_all(out.parent().expect("dist/")).map_err(|e| e.to_string())?;
     fs::write(&out, bytes).map_err(|e| format!("{}: {e}", out.display()))?;
@@ -40,15 +40,15 @@ pub fn js() -> Result {
         "build",
         "--locked",
         "-p",
-        "secmap-wasm",
+        "secmap-wasm-js",
         "--target",
-        secmap_build::WASM_TARGET,
+        secmap_component_build::WASM_TARGET,
         "--profile",
         "wasm-js",
     ]))?;
     let input = target_dir().join(format!(
-        "{}/wasm-js/secmap_wasm.wasm",
-        secmap_build::WASM_TARGET
+        "{}/wasm-js/secmap_wasm_js.wasm",
+        secmap_component_build::WASM_TARGET
     ));
     let out = root().join(JS_DIST);
     eprintln!(
@@ -60,6 +60,8 @@ pub fn js() -> Result {
         .web(true)
         .map_err(|e| e.to_string())?
         .typescript(true)
+        // The npm package's file names, not the crate's: `dist/secmap_wasm_bg.wasm` is
+        // public layout (bundler setups copy it by name; see js/secmap/README.md).
         .out_name("secmap_wasm")
         .generate(&out)
         .map_err(|e| format!("wasm-bindgen: {e}"))?;

@@ -25,14 +25,14 @@ pub fn targets() -> Result {
         .unwrap_or_default();
     if installed
         .lines()
-        .any(|l| l.trim() == secmap_build::WASM_TARGET)
+        .any(|l| l.trim() == secmap_component_build::WASM_TARGET)
     {
         return Ok(());
     }
     util::run(std::process::Command::new("rustup").args([
         "target",
         "add",
-        secmap_build::WASM_TARGET,
+        secmap_component_build::WASM_TARGET,
     ]))
 }
 

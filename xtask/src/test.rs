@@ -277,18 +277,18 @@ pub fn bless() -> Result {
         "--test",
         "golden",
     ]))?;
-    // The CLI's committed outputs (host-tests/tests/expect/) carry mapped counts and the
+    // The CLI's committed outputs (crates/cli/tests/expect/) carry mapped counts and the
     // mapping version, so they follow the golden files.
     crate::util::run(cargo().env("UPDATE_EXPECT", "1").args([
         "test",
         "--locked",
         "-p",
-        "secmap-host",
+        "secmap-cli",
         "--test",
         "all",
         "cli::",
     ]))?;
     crate::codegen::run(false)?;
-    eprintln!("blessed: review `git diff testdata docs host-tests/tests/expect` before committing");
+    eprintln!("blessed: review `git diff testdata docs crates/cli/tests/expect` before committing");
     Ok(())
 }

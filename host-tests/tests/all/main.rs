@@ -1,16 +1,11 @@
-//! The component in wasmtime: the golden corpus against the native core and the committed
-//! expectations, the sandbox (imports, memory, time), and the `secmap` CLI.
+//! Across hosts: the golden corpus through every Rust engine (the native core and the
+//! component in wasmtime, against the committed expectations), and the shared delivery
+//! scenarios (`host-tests/scenarios/*.json`) through the component's delivery interface.
 //!
 //! One test binary, so that the component is compiled once ([`mapper`]).
 
-mod batch;
-mod cli;
-mod forward;
-mod forward_network;
 mod golden;
-mod limits;
-mod sandbox;
-mod stream;
+mod scenarios;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -23,20 +18,10 @@ fn mapper() -> &'static Mapper {
     MAPPER.get_or_init(|| Mapper::new(Limits::default()).expect("the component loads"))
 }
 
-/// The workspace root: the CLI tests run there so that file names print as `testdata/...`.
+/// The workspace root.
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("host-tests/ is in the workspace root")
         .to_owned()
-}
-
-/// The committed events of a golden input (a path from the root), one per line.
-fn golden_events(input: &str) -> Vec<String> {
-    let path = workspace_root().join(input.replace(".json", ".events.ndjson"));
-    std::fs::read_to_string(path)
-        .expect("golden events")
-        .lines()
-        .map(str::to_owned)
-        .collect()
 }

@@ -1,7 +1,8 @@
 // The shared delivery scenarios (host-tests/scenarios/*.json) against secmap/forward and
 // the fake ingest server: the same files the engine (crates/delivery/tests/scenarios.rs)
-// and the CLI (host-tests/tests/all/scenarios.rs) run, with the same exact numbers; workerd
-// runs them too (js/test/scenarios-workerd.test.mjs). Loading and checks: test-support/scenarios.mjs.
+// and the CLI (crates/cli/tests/all/forward/scenarios.rs) run, with the same exact numbers;
+// workerd runs them too (js/test/scenarios-workerd.test.mjs). Loading and checks:
+// test-support/scenarios.mjs.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 

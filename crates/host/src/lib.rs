@@ -1,7 +1,7 @@
 //! Runs the secmap component in wasmtime, so that a hostile payload can neither take the
 //! host's memory nor hang it.
 //!
-//! The component (built by `secmap-build` and embedded in this crate as [`COMPONENT`]) is
+//! The component (built by `secmap-component-build` and embedded in this crate as [`COMPONENT`]) is
 //! compiled once per [`Mapper`]; every call then runs in a fresh store, so nothing a call
 //! does survives it, with a cap on the guest's linear memory and a deadline enforced by
 //! epoch interruption. Instances come from wasmtime's pooling allocator, whose memory slots
@@ -43,13 +43,12 @@ use wasmtime::{
     Trap,
 };
 
-pub mod forward;
 pub mod json;
 
 // Generated host bindings for `wit/secmap.wit`.
 #[allow(unsafe_code, missing_docs, missing_debug_implementations)]
 mod bindings {
-    wasmtime::component::bindgen!({ world: "secmap", path: "../wit" });
+    wasmtime::component::bindgen!({ world: "secmap", path: "../../wit" });
 }
 
 /// The types of the WIT interface `secmap:mapping/delivery` (the delivery engine's export;
@@ -62,7 +61,7 @@ pub use bindings::exports::secmap::mapping::mapper as wit;
 pub use bindings::{Secmap, SecmapPre};
 pub use wit::{Options, Output, ProviderInfo, TransformError};
 
-/// The secmap component, as built by `secmap-build` when this crate was compiled.
+/// The secmap component, as built by `secmap-component-build` when this crate was compiled.
 pub static COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/secmap.wasm"));
 
 /// The WIT interface the component exports.

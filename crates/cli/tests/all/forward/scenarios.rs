@@ -1,5 +1,5 @@
 //! `secmap forward` under the shared delivery scenarios (`host-tests/scenarios/*.json`, also
-//! run against the engine and the JavaScript forwarder), under signals and kills, with a
+//! run against the engine, the component and the JavaScript forwarder), under signals and kills, with a
 //! full disk, and replaying dead letters. Every test asserts exact numbers: events the
 //! fake received (each once), dead-letter lines, exit status.
 
@@ -15,7 +15,7 @@ use crate::forward_network::WithoutNetworkEnv;
 use crate::workspace_root;
 
 /// The scenario's events, as every runner builds them.
-pub(super) fn events(s: &Value) -> Vec<String> {
+fn events(s: &Value) -> Vec<String> {
     let n = s["events"].as_u64().expect("events") as usize;
     let big: Vec<u64> = s["bigEvents"]
         .as_array()

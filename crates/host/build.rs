@@ -1,4 +1,4 @@
-//! Builds the secmap component (see `secmap-build`) and leaves it in `$OUT_DIR/secmap.wasm`,
+//! Builds the secmap component (see `secmap-component-build`) and leaves it in `$OUT_DIR/secmap.wasm`,
 //! where the library embeds it: the `secmap` binary is self-contained.
 
 use std::env;
@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let root = manifest_dir
-        .parent()
-        .expect("host-tests/ is in the workspace root");
+        .ancestors()
+        .nth(2)
+        .expect("crates/host/ is two levels below the workspace root");
     for input in [
         "crates/core/src",
         "crates/core/Cargo.toml",
@@ -26,7 +27,7 @@ fn main() {
     }
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo"));
     let target_dir = workspace_target_dir(&out_dir).join("component");
-    match secmap_build::build_component(root, &target_dir) {
+    match secmap_component_build::build_component(root, &target_dir) {
         Ok(component) => {
             let path = out_dir.join("secmap.wasm");
             fs::write(&path, component).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

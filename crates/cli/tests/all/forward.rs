@@ -12,7 +12,6 @@ use serde_json::value::RawValue;
 use crate::forward_network::WithoutNetworkEnv;
 use crate::{golden_events, workspace_root};
 
-mod component;
 mod scenarios;
 
 const TOKEN: &str = "dt0c01.FAKEPUBLIC.FAKESECRET0123456789";

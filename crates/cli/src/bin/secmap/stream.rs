@@ -499,7 +499,7 @@ fn reject(index: u64, line: u64, error: &HostError) {
             e.column = e.column.or(Some(1));
             (
                 secmap_host::json::error_code(e.code).to_owned(),
-                secmap_host::forward::escape_control(&e.message).into_owned(),
+                secmap_cli::forward::escape_control(&e.message).into_owned(),
                 secmap_host::location(&e),
             )
         }
@@ -510,7 +510,7 @@ fn reject(index: u64, line: u64, error: &HostError) {
         ),
     };
     let text = format!("secmap: {FILE}: record {index} rejected: {code}: {message}{at}");
-    eprintln!("{}", secmap_host::forward::escape_control(&text));
+    eprintln!("{}", secmap_cli::forward::escape_control(&text));
 }
 
 /// Record indexes and lines of one chunk's output, counted from the stream's start.

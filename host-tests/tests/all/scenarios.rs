@@ -1,6 +1,8 @@
 //! The `delivery` interface of the component (wit/secmap.wit) in wasmtime: the shared
-//! scenarios, driven through the WIT resource with the same simulated ingest as the
-//! engine's own runner (crates/delivery/tests/scenarios.rs), give the same numbers.
+//! scenarios (`host-tests/scenarios/*.json`), driven through the WIT resource with the same
+//! simulated ingest as the engine's own runner (crates/delivery/tests/scenarios.rs), give
+//! the same numbers. The CLI runs them against the fake ingest server in its own tests
+//! (crates/cli/tests/all/forward/scenarios.rs), where its binary is built.
 
 use std::fs;
 use std::path::PathBuf;
@@ -12,6 +14,26 @@ use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, Store};
 
 use crate::workspace_root;
+
+const TOKEN: &str = "dt0c01.FAKEPUBLIC.FAKESECRET0123456789";
+
+/// The scenario's events, as every runner builds them.
+fn events(s: &Value) -> Vec<String> {
+    let n = s["events"].as_u64().expect("events") as usize;
+    let big: Vec<u64> = s["bigEvents"]
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_u64().expect("index")).collect())
+        .unwrap_or_default();
+    (0..n)
+        .map(|i| {
+            let pad = if big.contains(&(i as u64)) { 200 } else { 20 };
+            format!(
+                r#"{{"event.id":"scenario-{i:04}","event.kind":"SECURITY_EVENT","pad":"{}"}}"#,
+                "x".repeat(pad)
+            )
+        })
+        .collect()
+}
 
 #[test]
 fn every_scenario_through_the_component() {
@@ -38,7 +60,7 @@ fn every_scenario_through_the_component() {
             let opt = |k: &str| s["options"][k].as_u64();
             let config = wit::Config {
                 endpoint: "http://127.0.0.1:8123/platform/ingest/v1/security.events".into(),
-                token: super::TOKEN.into(),
+                token: TOKEN.into(),
                 max_batch_bytes: opt("maxBatchBytes"),
                 max_batch_events: opt("maxBatchEvents").map(|v| v as u32),
                 max_attempts: opt("maxAttempts").map(|v| v as u32),
@@ -51,7 +73,7 @@ fn every_scenario_through_the_component() {
                 .call_create(&mut store, &config)
                 .unwrap()
                 .expect("config");
-            for e in super::scenarios::events(&s) {
+            for e in events(&s) {
                 d.engine().call_push(&mut store, engine, &e).unwrap();
             }
             d.engine().call_finish(&mut store, engine).unwrap();
@@ -139,7 +161,7 @@ fn every_scenario_through_the_component() {
     let instance = Secmap::instantiate(&mut store, &component, &linker).unwrap();
     let d = instance.secmap_mapping_delivery();
     assert_eq!(
-        d.call_redact(&mut store, &format!("x {} y", super::TOKEN), super::TOKEN)
+        d.call_redact(&mut store, &format!("x {} y", TOKEN), TOKEN)
             .unwrap(),
         "x [redacted] y"
     );

@@ -41,12 +41,12 @@ fn secmap_with_stdin(args: &[&str], stdin: &[u8]) -> Run {
     }
 }
 
-/// Compares a CLI output with its committed expectation in `host-tests/tests/expect/`,
-/// written by `UPDATE_EXPECT=1 cargo test -p secmap-host --test all cli::` (part of
+/// Compares a CLI output with its committed expectation in `crates/cli/tests/expect/`,
+/// written by `UPDATE_EXPECT=1 cargo test -p secmap-cli --test all cli::` (part of
 /// `cargo xtask bless`) and reviewed by eye: the test holds the CLI's bytes, not a copy of
 /// its formatter.
 fn assert_expected(name: &str, got: &str) {
-    let path = workspace_root().join("host-tests/tests/expect").join(name);
+    let path = workspace_root().join("crates/cli/tests/expect").join(name);
     if secmap_testkit::blessing() {
         secmap_testkit::write_if_changed(&path, got);
         return;

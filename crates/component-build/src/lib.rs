@@ -1,4 +1,4 @@
-//! Builds the secmap WebAssembly component, for `host-tests`' build script and for `cargo xtask`.
+//! Builds the secmap WebAssembly component, for `secmap-host`'s build script and for `cargo xtask`.
 //!
 //! The component is the `secmap-component` crate compiled for `wasm32-unknown-unknown` with
 //! the `wasm-component` profile, then encoded as a component by `wit-component` (the WIT

@@ -340,10 +340,10 @@ fn print_rejections(file: &str, out: &Output) {
                 o.index,
                 secmap_host::json::error_code(e.code),
                 // Vendor data: one line, no terminal escapes.
-                secmap_host::forward::escape_control(&e.message),
+                secmap_cli::forward::escape_control(&e.message),
                 secmap_host::location(e)
             );
-            eprintln!("{}", secmap_host::forward::escape_control(&line));
+            eprintln!("{}", secmap_cli::forward::escape_control(&line));
         }
     }
 }
@@ -372,7 +372,7 @@ fn plural(n: usize, word: &str) -> String {
 /// `FILE:LINE:COLUMN: CODE: MESSAGE` for a file that failed as a whole, escaped (the
 /// message and pointer may quote the payload).
 fn failure(file: &str, error: &HostError) -> String {
-    secmap_host::forward::escape_control(&failure_text(file, error)).into_owned()
+    secmap_cli::forward::escape_control(&failure_text(file, error)).into_owned()
 }
 
 fn failure_text(file: &str, error: &HostError) -> String {
@@ -386,7 +386,7 @@ fn failure_text(file: &str, error: &HostError) -> String {
                 Some(p) if !p.is_empty() => format!(" (at {p})"),
                 _ => String::new(),
             };
-            let message = secmap_host::forward::escape_control(&e.message);
+            let message = secmap_cli::forward::escape_control(&e.message);
             format!("{at}: {}: {message}{pointer}", error.code())
         }
         other => format!("{file}: {}: {}", other.code(), other.message()),

@@ -42,7 +42,7 @@ pub fn run(mapper: &Mapper, args: CheckArgs) -> Result<ExitCode, Box<dyn std::er
         if let Some(kind) = kind {
             // Reading a FIFO would wait for a writer forever; a device may never end.
             let file =
-                secmap_host::forward::escape_control(&path.display().to_string()).into_owned();
+                secmap_cli::forward::escape_control(&path.display().to_string()).into_owned();
             writeln!(out, "{file}: skipped: not a regular file ({kind})")?;
             continue;
         }
@@ -120,7 +120,7 @@ fn check_file(
     totals: &mut Totals,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let file = secmap_host::forward::escape_control(&path.display().to_string()).into_owned();
+    let file = secmap_cli::forward::escape_control(&path.display().to_string()).into_owned();
     totals.files += 1;
     let bytes = match read_input(path) {
         Ok(bytes) => bytes,
@@ -149,13 +149,13 @@ fn check_file(
             wit::Outcome::Skipped(s) => {
                 let reason = json::skip_reason(s.reason);
                 let line = format!("  {record}: skipped: {reason}: {}", s.message);
-                writeln!(out, "{}", secmap_host::forward::escape_control(&line))?;
+                writeln!(out, "{}", secmap_cli::forward::escape_control(&line))?;
             }
             wit::Outcome::Rejected(e) => {
                 let code = json::error_code(e.code);
                 let at = secmap_host::location(e);
                 let line = format!("  {record}: rejected: {code}: {}{at}", e.message);
-                writeln!(out, "{}", secmap_host::forward::escape_control(&line))?;
+                writeln!(out, "{}", secmap_cli::forward::escape_control(&line))?;
             }
         }
     }
@@ -209,7 +209,7 @@ fn report_totals(t: &Totals, out: &mut impl Write) -> io::Result<()> {
         writeln!(
             out,
             "{count:>7}  {}",
-            secmap_host::forward::escape_control(path)
+            secmap_cli::forward::escape_control(path)
         )?;
     }
     Ok(())

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use secmap_host::forward::{
+use secmap_cli::forward::{
     DeadLetter, EventId, ForwardError, ForwardOptions, Forwarder, Level, Sink, clean,
     escape_control, network,
 };

@@ -1,9 +1,9 @@
-//! The batch path (`Mapper::batch`, `secmap map|check --reuse N`): instances shared by
-//! several calls must give byte for byte what a fresh instance per call gives, over the
-//! whole golden corpus, and a failed call must leave nothing behind for the next one.
+//! The batch path (`Mapper::batch`; the CLI's `--reuse N` is tested in `secmap-cli`):
+//! instances shared by several calls must give byte for byte what a fresh instance per call
+//! gives, over the whole golden corpus, and a failed call must leave nothing behind for the
+//! next one.
 
 use std::fs;
-use std::process::Command;
 use std::time::Duration;
 
 use secmap_host::{Batch, HostError, Limits, Output, json};
@@ -100,34 +100,4 @@ fn an_error_in_one_call_does_not_reach_the_next() {
     assert_eq!(good(&mut batch), want);
     // The first instance, the retry of the big payload in a fresh one, and the one after.
     assert_eq!(batch.instances(), 3);
-}
-
-#[test]
-fn cli_map_and_check_with_reuse_print_the_same() {
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_secmap"))
-            .args(args)
-            .current_dir(workspace_root())
-            .output()
-            .expect("secmap runs");
-        (
-            String::from_utf8(out.stdout).expect("UTF-8"),
-            String::from_utf8(out.stderr).expect("UTF-8"),
-            out.status.code(),
-        )
-    };
-    let files = [
-        "testdata/samples/guardduty/aws-samples-automated-response__ec2.json",
-        "testdata/cases/auto/invalid-json.json",
-        GOOD,
-        "testdata/cases/defender-for-cloud/event-hubs-batch.json",
-    ];
-    let mut map = vec!["map"];
-    map.extend(files);
-    let fresh = run(&map);
-    assert_eq!(fresh.2, Some(1), "the invalid file fails: {}", fresh.1);
-    map.extend(["--reuse", "3"]);
-    assert_eq!(run(&map), fresh);
-    let check = run(&["check", "testdata/cases"]);
-    assert_eq!(run(&["check", "--reuse", "50", "testdata/cases"]), check);
 }
