@@ -146,7 +146,7 @@ impl<'a> Items<'a> {
 /// record with no error: the container rule is [`is_container`]'s, and `pieces` reads the
 /// container keys with a derived reader that fails on a key given twice.
 fn parsed_record(body: &str) -> Option<Value<'_>> {
-    if first_byte(body) != Some(b'{') {
+    if first_byte(body) != Some(b'{') || container_first(body) {
         return None;
     }
     let mut de = serde_json::Deserializer::from_str(body);
@@ -168,4 +168,24 @@ fn parsed_record(body: &str) -> Option<Value<'_>> {
         return None;
     }
     Some(dom)
+}
+
+/// Whether the object's first key is a container's or an example's (`{"records": [...`,
+/// as Azure Monitor sends them): such a body is no single record, and parsing it whole
+/// first would be wasted. Only a shortcut: what it misses, [`parsed_record`] finds.
+fn container_first(body: &str) -> bool {
+    let rest = body.trim_start_matches([' ', '\t', '\n', '\r']);
+    let Some(rest) = rest.strip_prefix('{') else {
+        return false;
+    };
+    let rest = rest.trim_start_matches([' ', '\t', '\n', '\r']);
+    let Some(key) = rest.strip_prefix('"') else {
+        return false;
+    };
+    key.split_once('"').is_some_and(|(key, _)| {
+        matches!(
+            key,
+            "records" | "findings" | "Findings" | "value" | "data" | "parameters" | "responses"
+        )
+    })
 }

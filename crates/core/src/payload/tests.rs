@@ -228,6 +228,10 @@ fn message_bodies_keep_their_records_and_errors() {
         r#""{\"a\":1} {}""#,
         r#""{\"a\":tru}""#,
         r#""{\"records\":[]}""#,
+        r#""{\"x\":1,\"value\":[{},{}],\"type\":1}""#,
+        r#""{\"x\":1,\"data\":[{},{}],\"Type\":1}""#,
+        r#""{\"x\":1,\"parameters\":{},\"responses\":{\"200\":{\"body\":{}}}}""#,
+        r#""{\"x\":1,\"parameters\":{},\"responses\":{}}""#,
     ]
     .join(",");
     let payload = format!("[{batch}]");
@@ -245,6 +249,11 @@ fn message_bodies_keep_their_records_and_errors() {
             "/6:bad:invalid-json",
             "/7:bad:invalid-json",
             "/8:bad:unrecognized-record",
+            "/9/value/0:2",
+            "/9/value/1:2",
+            "/10:31",
+            "/11/responses/200/body:2",
+            "/12:38",
         ]
     );
     let public = split_records(payload.as_bytes(), &Limits::default()).unwrap();
