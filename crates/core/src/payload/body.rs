@@ -102,7 +102,7 @@ impl<'a> Items<'a> {
         Ok(())
     }
 
-    pub(super) fn record(
+    fn record(
         &mut self,
         text: &'a str,
         dom: Option<Value<'a>>,
