@@ -117,9 +117,10 @@ pub fn transform(provider: &str, payload: &[u8], options: &Options) -> Result<Ou
     let selector = provider::Selector::parse(provider)?;
     let now = options.validate()?;
     payload::split(payload, &options.limits, |text, items| {
-        let mut run = run::Run::new(options, now.as_deref(), text, items.len());
+        let mut run = run::Run::new(options, now.as_deref(), text, items.len_hint());
         for item in items {
-            run.item(item, selector);
+            // Over `maxRecords`: the payload fails as a whole, before its mapped records.
+            run.item(item?, selector);
         }
         run.finish()
     })?

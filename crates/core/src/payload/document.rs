@@ -124,8 +124,22 @@ impl<'a> Containers<'a> {
     }
 }
 
+/// The keys [`Containers`] reads, as JSON spells them; the REST API example's two last.
+pub(super) const CONTAINER_KEYS: [&str; 10] = [
+    "records",
+    "findings",
+    "Findings",
+    "value",
+    "data",
+    "type",
+    "Type",
+    "detail-type",
+    "parameters",
+    "responses",
+];
+
 /// Whether a parsed object is a container of records (the rule of [`Containers::array`]).
-fn is_container(dom: &Value<'_>) -> bool {
+pub(super) fn is_container(dom: &Value<'_>) -> bool {
     dom.as_object().is_some_and(|o| {
         let array = |k: &str| o.get(k).is_some_and(Value::is_array);
         ["records", "findings", "Findings", "value"]

@@ -86,10 +86,15 @@ enum Pending<'a> {
 /// as text, to `f`. Fails only when the payload fails as a whole: over `maxPayloadBytes`,
 /// not UTF-8, empty, not JSON, or over `maxRecords`. The records borrow the payload and the
 /// decoded Event Hubs message bodies, which live only for this call: hence the callback.
+///
+/// The records come one at a time ([`Resolve`]), so that a message body's record can be
+/// handed on parsed without every body's parsed record being held at once. A payload over
+/// `maxRecords` inside its message bodies shows as an `Err` item where the count passes the
+/// limit; `f` must fail with it.
 pub(crate) fn split<R>(
     payload: &[u8],
     limits: &Limits,
-    f: impl for<'a> FnOnce(&'a str, Vec<Item<'a>>) -> R,
+    f: impl for<'a> FnOnce(&'a str, Resolve<'a>) -> R,
 ) -> Result<R, Error> {
     if payload.len() as u64 > limits.max_payload_bytes {
         return Err(Error::limit(
@@ -101,7 +106,7 @@ pub(crate) fn split<R>(
     let text = decode_utf8(payload)?;
     let mut scanned = scan(text, limits)?;
     let bodies = scanned.take_bodies();
-    let items = resolve(scanned, &bodies, limits)?;
+    let items = Resolve::new(scanned, &bodies, limits);
     Ok(f(text, items))
 }
 
@@ -169,30 +174,80 @@ pub(crate) fn json_error(e: &serde_json::Error, limits: &Limits) -> Error {
 /// Phase two: decoded message bodies become records; every record gets its index.
 ///
 /// Every piece of phase one becomes at least one record, so the count only grows; it is
-/// checked as records are made, so that a payload over `maxRecords` fails before its
-/// records take memory.
+/// checked as records are made, so that a payload over `maxRecords` fails before more
+/// records are made. Records are made as they are asked for: a message body's record is
+/// parsed here and handed on parsed, and only one body's records live at a time.
+pub(crate) struct Resolve<'a> {
+    pending: std::vec::IntoIter<Pending<'a>>,
+    bodies: &'a [String],
+    items: Items<'a>,
+    max: usize,
+    failed: bool,
+}
+
+impl<'a> Resolve<'a> {
+    fn new(scanned: Scanned<'a>, bodies: &'a [String], limits: &Limits) -> Self {
+        Resolve {
+            pending: scanned.pending.into_iter(),
+            bodies,
+            items: Items::new(),
+            max: limits.max_records as usize,
+            failed: false,
+        }
+    }
+
+    /// How many records at least: every piece of phase one is one record or more.
+    pub(crate) fn len_hint(&self) -> usize {
+        self.pending.len().min(self.max)
+    }
+
+    fn too_many(&self) -> Error {
+        Error::limit("maxRecords", self.max, "records")
+    }
+}
+
+impl<'a> Iterator for Resolve<'a> {
+    type Item = Result<Item<'a>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        loop {
+            if let Some(item) = self.items.pop() {
+                return Some(Ok(item));
+            }
+            let p = self.pending.next()?;
+            match p {
+                Pending::Piece(piece, line) => self.items.piece(piece, line),
+                Pending::Body(i, pointer, line) => {
+                    let budget = self.max.saturating_sub(self.items.count);
+                    if self
+                        .items
+                        .body(&self.bodies[i], pointer, line, budget)
+                        .is_err()
+                    {
+                        self.failed = true;
+                        return Some(Err(self.too_many()));
+                    }
+                }
+            }
+            if self.items.count > self.max {
+                self.failed = true;
+                return Some(Err(self.too_many()));
+            }
+        }
+    }
+}
+
+/// Phase two at once (the tests).
+#[cfg(test)]
 fn resolve<'a>(
     pending: Scanned<'a>,
     bodies: &'a [String],
     limits: &Limits,
 ) -> Result<Vec<Item<'a>>, Error> {
-    let max = limits.max_records as usize;
-    let mut items = Items(Vec::with_capacity(pending.pending.len().min(max)));
-    for p in pending.pending {
-        match p {
-            Pending::Piece(piece, line) => items.piece(piece, line),
-            Pending::Body(i, pointer, line) => {
-                let budget = max.saturating_sub(items.0.len());
-                if items.body(&bodies[i], pointer, line, budget).is_err() {
-                    return Err(too_many(limits));
-                }
-            }
-        }
-        if items.0.len() > max {
-            return Err(too_many(limits));
-        }
-    }
-    Ok(items.0)
+    Resolve::new(pending, bodies, limits).collect()
 }
 
 impl<'a> Scanned<'a> {

@@ -65,35 +65,36 @@ pub fn split_records<'a>(
 ) -> Result<Vec<InputRecord<'a>>, Error> {
     split(payload, limits, |text, items| {
         items
-            .into_iter()
-            .map(|item| match item {
-                Item::Record(r) => {
-                    let record = r
-                        .text
-                        .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
-                    // A slice of the payload is borrowed as it is; a decoded message body
-                    // lives only for this call and is copied.
-                    let span = json::offset_in(text, record).map(|at| at..at + record.len());
-                    let json = match span.clone().map(|s| std::str::from_utf8(&payload[s])) {
-                        Some(Ok(borrowed)) => Cow::Borrowed(borrowed),
-                        _ => Cow::Owned(record.to_owned()),
-                    };
-                    InputRecord {
-                        index: r.index,
-                        pointer: r.pointer,
-                        line: r.line,
-                        json: Ok(json),
-                        span,
+            .map(|item| {
+                item.map(|item| match item {
+                    Item::Record(r) => {
+                        let record = r
+                            .text
+                            .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+                        // A slice of the payload is borrowed as it is; a decoded message body
+                        // lives only for this call and is copied.
+                        let span = json::offset_in(text, record).map(|at| at..at + record.len());
+                        let json = match span.clone().map(|s| std::str::from_utf8(&payload[s])) {
+                            Some(Ok(borrowed)) => Cow::Borrowed(borrowed),
+                            _ => Cow::Owned(record.to_owned()),
+                        };
+                        InputRecord {
+                            index: r.index,
+                            pointer: r.pointer,
+                            line: r.line,
+                            json: Ok(json),
+                            span,
+                        }
                     }
-                }
-                Item::Bad(b) => InputRecord {
-                    index: b.index,
-                    pointer: b.pointer,
-                    line: b.line,
-                    json: Err(b.error),
-                    span: None,
-                },
+                    Item::Bad(b) => InputRecord {
+                        index: b.index,
+                        pointer: b.pointer,
+                        line: b.line,
+                        json: Err(b.error),
+                        span: None,
+                    },
+                })
             })
             .collect()
-    })
+    })?
 }

@@ -213,3 +213,73 @@ fn split_records_fails_as_transform_fails() {
         assert_eq!(split_records(payload, &few).unwrap_err(), whole);
     }
 }
+
+/// Message bodies that are one record are parsed once and handed on parsed; everything
+/// else a body may hold is read as before, with the same records and errors.
+#[test]
+fn message_bodies_keep_their_records_and_errors() {
+    let batch = [
+        r#""{\"a\":1}""#,
+        r#"" {\"type\":\"a\",\"type\":\"b\"} ""#,
+        r#""{\"records\":[{\"b\":2},{}],\"records\":[]}""#,
+        r#""{\"records\":[{\"b\":2},{}]}""#,
+        r#""{\"data\":[{}],\"type\":1}""#,
+        r#""{\"parameters\":{},\"responses\":{\"200\":{\"body\":{\"value\":[{}]}}}}""#,
+        r#""{\"a\":1} {}""#,
+        r#""{\"a\":tru}""#,
+        r#""{\"records\":[]}""#,
+        r#""{\"x\":1,\"value\":[{},{}],\"type\":1}""#,
+        r#""{\"x\":1,\"data\":[{},{}],\"Type\":1}""#,
+        r#""{\"x\":1,\"parameters\":{},\"responses\":{\"200\":{\"body\":{}}}}""#,
+        r#""{\"x\":1,\"parameters\":{},\"responses\":{}}""#,
+    ]
+    .join(",");
+    let payload = format!("[{batch}]");
+    let items = split(&payload, &Limits::default()).unwrap();
+    assert_eq!(
+        items,
+        [
+            "/0:7",
+            "/1:bad:invalid-json",
+            "/2:bad:invalid-json",
+            "/3/records/0:7",
+            "/3/records/1:2",
+            "/4:22",
+            "/5/responses/200/body/value/0:2",
+            "/6:bad:invalid-json",
+            "/7:bad:invalid-json",
+            "/8:bad:unrecognized-record",
+            "/9/value/0:2",
+            "/9/value/1:2",
+            "/10:31",
+            "/11/responses/200/body:2",
+            "/12:38",
+        ]
+    );
+    let public = split_records(payload.as_bytes(), &Limits::default()).unwrap();
+    let Err(e) = &public[1].json else {
+        panic!("a body naming `type` twice is no record")
+    };
+    assert_eq!(
+        e.message(),
+        "message body is not JSON: duplicate field `type` at line 1 column 19 of the string"
+    );
+    // Over `maxRecords` inside the bodies: the payload fails as a whole.
+    let two = Limits {
+        max_records: 2,
+        ..Limits::default()
+    };
+    for payload in [r#"["{}","{}","{}"]"#, r#"["{}","{\"records\":[{},{}]}"]"#] {
+        assert_eq!(
+            split(payload, &two).unwrap_err().code(),
+            ErrorCode::LimitExceeded
+        );
+        let options = crate::Options {
+            limits: two,
+            ..crate::Options::new()
+        };
+        let whole = crate::transform("auto", payload.as_bytes(), &options).unwrap_err();
+        assert_eq!(split_records(payload.as_bytes(), &two).unwrap_err(), whole);
+        assert_eq!(whole.code(), ErrorCode::LimitExceeded);
+    }
+}
