@@ -2,55 +2,12 @@
 //! with a simulated ingest API that behaves like `js/test-support/fake-ingest.mjs`. The
 //! CLI and the JavaScript forwarder run the same files against the real fake.
 
-use std::path::PathBuf;
-
 use secmap_delivery::{Action, BODY_EXCERPT_LIMIT, Config, Engine, Reply, Verdict};
+use secmap_testkit::scenarios::{self, events};
 use serde_json::Value;
 
 const ENDPOINT: &str = "http://127.0.0.1:8123/platform/ingest/v1/security.events";
 const TOKEN: &str = "dt0c01.FAKEPUBLIC.FAKESECRET0123456789";
-
-fn scenarios() -> Vec<(String, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../host-tests/scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("host-tests/scenarios")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut out = Vec::new();
-    for f in files {
-        let list: Vec<Value> =
-            serde_json::from_str(&std::fs::read_to_string(&f).expect("read")).expect("JSON");
-        for s in list {
-            let name = format!(
-                "{}: {}",
-                f.file_name().unwrap().to_string_lossy(),
-                s["name"].as_str().expect("name")
-            );
-            out.push((name, s));
-        }
-    }
-    out
-}
-
-/// The scenario's events, as every runner builds them.
-pub fn events(s: &Value) -> Vec<String> {
-    let n = s["events"].as_u64().expect("events") as usize;
-    let big: Vec<u64> = s["bigEvents"]
-        .as_array()
-        .map(|a| a.iter().map(|v| v.as_u64().unwrap()).collect())
-        .unwrap_or_default();
-    (0..n)
-        .map(|i| {
-            let pad = if big.contains(&(i as u64)) { 200 } else { 20 };
-            format!(
-                r#"{{"event.id":"scenario-{i:04}","event.kind":"SECURITY_EVENT","pad":"{}"}}"#,
-                "x".repeat(pad)
-            )
-        })
-        .collect()
-}
 
 fn opt(s: &Value, key: &str, default: u64) -> u64 {
     s["options"][key].as_u64().unwrap_or(default)
@@ -58,9 +15,7 @@ fn opt(s: &Value, key: &str, default: u64) -> u64 {
 
 #[test]
 fn every_scenario_against_the_engine() {
-    let all = scenarios();
-    assert!(all.len() >= 20, "{}", all.len());
-    for (name, s) in all {
+    for scenarios::Scenario { name, spec: s } in scenarios::load() {
         let mut c = Config::new(ENDPOINT, TOKEN);
         c.max_batch_events = opt(&s, "maxBatchEvents", 5000) as usize;
         c.max_batch_bytes = opt(&s, "maxBatchBytes", 10_000_000) as usize;

@@ -13,6 +13,8 @@
 //! re-implementing discovery. It is regenerated with the expected files by
 //! `cargo xtask bless` and checked by the native golden test.
 
+pub mod scenarios;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -7,7 +7,6 @@
 mod golden;
 mod scenarios;
 
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use secmap_host::{Limits, Mapper};
@@ -16,12 +15,4 @@ use secmap_host::{Limits, Mapper};
 fn mapper() -> &'static Mapper {
     static MAPPER: OnceLock<Mapper> = OnceLock::new();
     MAPPER.get_or_init(|| Mapper::new(Limits::default()).expect("the component loads"))
-}
-
-/// The workspace root.
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("host-tests/ is in the workspace root")
-        .to_owned()
 }

@@ -8,29 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use secmap_testkit::scenarios::{self, Scenario, events};
 use serde_json::Value;
 
 use super::{Fake, TOKEN, tempdir};
 use crate::forward_network::WithoutNetworkEnv;
 use crate::workspace_root;
-
-/// The scenario's events, as every runner builds them.
-fn events(s: &Value) -> Vec<String> {
-    let n = s["events"].as_u64().expect("events") as usize;
-    let big: Vec<u64> = s["bigEvents"]
-        .as_array()
-        .map(|a| a.iter().map(|v| v.as_u64().expect("index")).collect())
-        .unwrap_or_default();
-    (0..n)
-        .map(|i| {
-            let pad = if big.contains(&(i as u64)) { 200 } else { 20 };
-            format!(
-                r#"{{"event.id":"scenario-{i:04}","event.kind":"SECURITY_EVENT","pad":"{}"}}"#,
-                "x".repeat(pad)
-            )
-        })
-        .collect()
-}
 
 fn simple_events(n: usize) -> Vec<String> {
     (0..n)
@@ -113,105 +96,86 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 
 #[test]
 fn every_scenario_through_the_cli() {
-    let dir = workspace_root().join("host-tests/scenarios");
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .expect("scenarios")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut ran = 0;
-    for file in files {
-        let list: Vec<Value> =
-            serde_json::from_str(&fs::read_to_string(&file).expect("read")).expect("JSON");
-        for s in list {
-            let name = format!(
-                "{}: {}",
-                file.file_name().expect("name").to_string_lossy(),
-                s["name"].as_str().expect("name")
-            );
-            let max_body = s["maxBodyBytes"].as_u64().unwrap_or(10_000_000).to_string();
-            let fake = Fake::start(&["--max-body-bytes", &max_body]);
-            fake.faults(
-                s["faults"]
-                    .clone()
-                    .as_array()
-                    .map_or(Value::Array(vec![]), |a| Value::Array(a.clone())),
-            );
-            let tmp = tempdir();
-            let sent = events(&s);
-            let input = write_events(&tmp, &sent);
-            let dead = tmp.join("dead.ndjson");
-            let o = &s["options"];
-            let num = |k: &str, d: u64| o[k].as_u64().unwrap_or(d).to_string();
-            let args: Vec<String> = vec![
-                "--endpoint".into(),
-                fake.url.clone(),
-                "--events".into(),
-                "--dead-letter".into(),
-                dead.display().to_string(),
-                "--max-batch-events".into(),
-                num("maxBatchEvents", 5000),
-                "--max-batch-bytes".into(),
-                num("maxBatchBytes", 10_000_000),
-                "--max-attempts".into(),
-                num("maxAttempts", 5),
-                "--base-delay-ms".into(),
-                num("baseDelayMs", 5),
-                "--max-delay-ms".into(),
-                num("maxDelayMs", 50),
-                "--request-timeout-ms".into(),
-                num("timeoutMs", 1000),
-                input.display().to_string(),
-            ];
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let out = finish(secmap(&args).spawn().expect("secmap starts"));
-            let e = &s["expect"];
-            let ids = received_ids(&fake);
-            let dead_ids = ids_of_lines(&fs::read_to_string(&dead).unwrap_or_default());
-            assert_eq!(
-                requests(&fake) as u64,
-                e["requests"].as_u64().unwrap(),
-                "{name}: requests\n{}",
-                out.stderr
-            );
-            assert_eq!(
-                ids.len() as u64,
-                e["received"].as_u64().unwrap(),
-                "{name}: received\n{}",
-                out.stderr
-            );
-            assert_eq!(
-                dead_ids.len() as u64,
-                e["deadLettered"].as_u64().unwrap(),
-                "{name}: dead letters\n{}",
-                out.stderr
-            );
-            assert_eq!(
-                out.code,
-                Some(e["exit"].as_u64().unwrap() as i32),
-                "{name}: exit\n{}",
-                out.stderr
-            );
-            // Nothing lost, nothing twice.
-            let all: Vec<String> = sent
-                .iter()
-                .map(|l| {
-                    serde_json::from_str::<Value>(l).unwrap()["event.id"]
-                        .as_str()
-                        .unwrap()
-                        .to_owned()
-                })
-                .collect();
-            assert_eq!(sorted([ids, dead_ids].concat()), sorted(all), "{name}");
-            assert!(
-                !tmp.join("dead.ndjson.spool").exists(),
-                "{name}: spool left"
-            );
-            ran += 1;
-        }
+    for Scenario { name, spec: s } in scenarios::load() {
+        let max_body = s["maxBodyBytes"].as_u64().unwrap_or(10_000_000).to_string();
+        let fake = Fake::start(&["--max-body-bytes", &max_body]);
+        fake.faults(
+            s["faults"]
+                .clone()
+                .as_array()
+                .map_or(Value::Array(vec![]), |a| Value::Array(a.clone())),
+        );
+        let tmp = tempdir();
+        let sent = events(&s);
+        let input = write_events(&tmp, &sent);
+        let dead = tmp.join("dead.ndjson");
+        let o = &s["options"];
+        let num = |k: &str, d: u64| o[k].as_u64().unwrap_or(d).to_string();
+        let args: Vec<String> = vec![
+            "--endpoint".into(),
+            fake.url.clone(),
+            "--events".into(),
+            "--dead-letter".into(),
+            dead.display().to_string(),
+            "--max-batch-events".into(),
+            num("maxBatchEvents", 5000),
+            "--max-batch-bytes".into(),
+            num("maxBatchBytes", 10_000_000),
+            "--max-attempts".into(),
+            num("maxAttempts", 5),
+            "--base-delay-ms".into(),
+            num("baseDelayMs", 5),
+            "--max-delay-ms".into(),
+            num("maxDelayMs", 50),
+            "--request-timeout-ms".into(),
+            num("timeoutMs", 1000),
+            input.display().to_string(),
+        ];
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = finish(secmap(&args).spawn().expect("secmap starts"));
+        let e = &s["expect"];
+        let ids = received_ids(&fake);
+        let dead_ids = ids_of_lines(&fs::read_to_string(&dead).unwrap_or_default());
+        assert_eq!(
+            requests(&fake) as u64,
+            e["requests"].as_u64().unwrap(),
+            "{name}: requests\n{}",
+            out.stderr
+        );
+        assert_eq!(
+            ids.len() as u64,
+            e["received"].as_u64().unwrap(),
+            "{name}: received\n{}",
+            out.stderr
+        );
+        assert_eq!(
+            dead_ids.len() as u64,
+            e["deadLettered"].as_u64().unwrap(),
+            "{name}: dead letters\n{}",
+            out.stderr
+        );
+        assert_eq!(
+            out.code,
+            Some(e["exit"].as_u64().unwrap() as i32),
+            "{name}: exit\n{}",
+            out.stderr
+        );
+        // Nothing lost, nothing twice.
+        let all: Vec<String> = sent
+            .iter()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["event.id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(sorted([ids, dead_ids].concat()), sorted(all), "{name}");
+        assert!(
+            !tmp.join("dead.ndjson.spool").exists(),
+            "{name}: spool left"
+        );
     }
-    assert!(ran >= 20, "{ran}");
 }
 
 /// Starts a send of `n` events in batches of 2 whose second request hangs, and returns once
