@@ -514,12 +514,20 @@ fn distinct_ids(events: &mut Vec<crate::event::Event>) {
     if events.len() < 2 {
         return;
     }
+    // Ids borrowed, not copied: a record may have thousands of events (one per container).
     let mut seen = std::collections::HashSet::with_capacity(events.len());
-    events.retain(|e| {
-        e.event_type() == Some(EventType::VulnerabilityScan)
-            || e.get_str("event.id")
-                .is_none_or(|id| seen.insert(id.to_owned()))
-    });
+    let keep: Vec<bool> = events
+        .iter()
+        .map(|e| {
+            e.event_type() == Some(EventType::VulnerabilityScan)
+                || e.get_str("event.id").is_none_or(|id| seen.insert(id))
+        })
+        .collect();
+    if keep.iter().all(|k| *k) {
+        return;
+    }
+    let mut keep = keep.into_iter();
+    events.retain(|_| keep.next().unwrap_or(true));
 }
 
 #[cfg(test)]
