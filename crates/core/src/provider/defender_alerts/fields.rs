@@ -17,7 +17,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
     rule(
         "event.id",
         "derived",
-        "UUIDv5 over provider, finding.id, object.id, finding.time.created (design §3)",
+        "UUIDv5 over provider, finding.id, object.id, finding.time.created (design §3); a record keeps one event per id, the first (run.rs `distinct_ids`)",
     ),
     EVENT_KIND,
     rule(

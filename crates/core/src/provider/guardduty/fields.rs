@@ -21,7 +21,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
     rule(
         "event.id",
         "derived",
-        "UUIDv5 over provider, finding.id, object.id, finding.time.created",
+        "UUIDv5 over provider, finding.id, object.id, finding.time.created; a record keeps one event per id, the first (run.rs `distinct_ids`)",
     ),
     EVENT_KIND,
     rule("event.type", "constant", "`DETECTION_FINDING`"),

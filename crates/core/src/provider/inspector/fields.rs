@@ -13,7 +13,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
     rule(
         "event.id",
         "derived",
-        "findings: UUIDv5 over provider, finding.id, object.id, finding.time.created, component name and version (siblings differ by package) [DT-code split]; scans: provider, scan.id",
+        "findings: UUIDv5 over provider, finding.id, object.id, finding.time.created, component name and version (siblings differ by package) [DT-code split]; scans: provider, scan.id; a record keeps one event per id, the first (run.rs `distinct_ids`)",
     ),
     EVENT_KIND,
     rule(

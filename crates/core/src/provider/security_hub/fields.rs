@@ -13,7 +13,7 @@ pub(super) static FIELDS: &[FieldRule] = &[
     rule(
         "event.id",
         "derived",
-        "UUIDv5 over provider, finding.id, object.id, finding.time.created, object.type, vulnerability.id, component.name, component.version",
+        "UUIDv5 over provider, finding.id, object.id, finding.time.created, object.type, vulnerability.id, component.name, component.version; a record keeps one event per id, the first (run.rs `distinct_ids`: a finding listed twice)",
     ),
     EVENT_KIND,
     rule(
