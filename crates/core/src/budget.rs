@@ -160,7 +160,7 @@ fn keep(key: &str, value: &mut Value, cuts: &mut SharedCuts) -> (bool, bool) {
         Value::Str(Cow::Owned(s)) => s.len() > SHORT_FIELD_BYTES,
         Value::Shared(s) => s.len() > SHORT_FIELD_BYTES,
         Value::StrList(l) => l.iter().map(String::len).sum::<usize>() > SHORT_FIELD_BYTES,
-        Value::Json(s) => s.len() > SHORT_FIELD_BYTES,
+        Value::Json(doc) => doc.source_len() > SHORT_FIELD_BYTES,
         _ => false,
     };
     if !long {

@@ -8,7 +8,6 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use serde_json_borrow::Value;
 
@@ -297,14 +296,14 @@ impl<'a> Cx<'a> {
     }
 
     /// The record for `event.original_content`, computed once per record; `None` when
-    /// the option is off. Uncapped, it is the record's text, compacted as it is written.
+    /// the option is off. Uncapped, it is the record's text, compacted once (a [`JsonDoc`](crate::event::JsonDoc)).
     pub(crate) fn original_content(&self) -> Option<EventValue> {
         if let Some(cached) = &*self.original.borrow() {
             return cached.clone();
         }
         let value = self.options.original_content.then(|| {
             let Some(max) = self.options.original_content_max_bytes else {
-                return EventValue::Json(Arc::from(self.text()));
+                return EventValue::json(self.text());
             };
             let mut out = String::new();
             json::minify_into(self.text(), &mut out);

@@ -53,9 +53,41 @@ pub enum Value {
     Bool(bool),
     /// An array of strings (CVE ids, tags, IPs).
     StrList(Vec<String>),
-    /// A JSON document carried as a string (`event.original_content`): holds the source
-    /// text and is written as a JSON string of its compact form, in one pass.
-    Json(Arc<str>),
+    /// A JSON document carried as a string (`event.original_content`): see [`JsonDoc`].
+    Json(Arc<JsonDoc>),
+}
+
+/// A record's JSON text as `event.original_content` carries it: the JSON string literal of
+/// its compact form, quotes included, written once per record. The record's events share
+/// it, and the output count and the writer copy it instead of compacting the record again
+/// for each event and each count (three passes or more per record before).
+#[derive(Debug, PartialEq)]
+pub struct JsonDoc {
+    literal: Box<str>,
+    source_len: usize,
+}
+
+impl JsonDoc {
+    /// The document of the JSON text `text` (which must be valid JSON).
+    pub(crate) fn new(text: &str) -> JsonDoc {
+        let mut literal = String::new();
+        json::write_compact_as_str(&mut literal, text);
+        JsonDoc {
+            literal: literal.into_boxed_str(),
+            source_len: text.len(),
+        }
+    }
+
+    /// The length of the source text: what the per-record budgets count.
+    pub(crate) fn source_len(&self) -> usize {
+        self.source_len
+    }
+
+    /// The compact text, unescaped (what the JSON string literal holds).
+    pub fn compact(&self) -> String {
+        // The literal is JSON that `write_compact_as_str` wrote: it always parses.
+        serde_json::from_str(&self.literal).unwrap_or_default()
+    }
 }
 
 codes! {
@@ -177,7 +209,7 @@ impl Event {
             match v {
                 Value::Str(s) => json::write_str(out, s),
                 Value::Shared(s) => json::write_str(out, s),
-                Value::Json(text) => json::write_compact_as_str(out, text),
+                Value::Json(doc) => out.push_str(&doc.literal),
                 Value::Num(n) => json::write_number(out, *n),
                 Value::Int(n) => out.push_str(&n.to_string()),
                 Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -209,7 +241,7 @@ impl Event {
             len += match v {
                 Value::Str(s) => json::str_len(s),
                 Value::Shared(s) => json::str_len(s),
-                Value::Json(text) => m.compact(text),
+                Value::Json(doc) => doc.literal.len(),
                 Value::Num(n) => {
                     m.scratch.clear();
                     json::write_number(&mut m.scratch, *n);
@@ -239,14 +271,14 @@ impl Event {
     /// A lower bound of [`Event::json_len`] that reads no string's bytes (escapes and
     /// numbers counted at their least): what the call counts while mapping, to stop at
     /// `maxOutputBytes` early; the exact count follows on the call's final events.
-    pub(crate) fn json_len_min(&self, m: &mut JsonLen) -> usize {
+    pub(crate) fn json_len_min(&self) -> usize {
         let mut len = 2 + self.fields.len().saturating_sub(1);
         for (k, v) in &self.fields {
             len += k.len() + 3;
             len += match v {
                 Value::Str(s) => s.len() + 2,
                 Value::Shared(s) => s.len() + 2,
-                Value::Json(text) => m.compact(text),
+                Value::Json(doc) => doc.literal.len(),
                 Value::Num(_) => 1,
                 Value::Int(_) | Value::Bool(_) => 1,
                 Value::StrList(l) => 1 + l.iter().map(|s| s.len() + 3).sum::<usize>().max(1),
@@ -265,7 +297,7 @@ impl Event {
                     + match v {
                         Value::Str(s) => s.len() + s.len() / 8,
                         Value::Shared(s) => s.len() + s.len() / 8,
-                        Value::Json(s) => s.len() + s.len() / 4,
+                        Value::Json(doc) => doc.literal.len(),
                         Value::Num(_) | Value::Int(_) => 24,
                         Value::Bool(_) => 5,
                         Value::StrList(l) => l.iter().map(|s| s.len() + 3).sum::<usize>() + 2,
@@ -334,6 +366,11 @@ impl Event {
 }
 
 impl Value {
+    /// The JSON text of a record, for `event.original_content` (see [`JsonDoc`]).
+    pub(crate) fn json(text: &str) -> Value {
+        Value::Json(Arc::new(JsonDoc::new(text)))
+    }
+
     /// A string the events of one record share (see [`Value::Shared`]).
     pub(crate) fn shared(s: &str) -> Value {
         Value::Shared(Arc::from(s))
@@ -350,30 +387,10 @@ impl Value {
 }
 
 /// What [`Event::json_len`] keeps between events: a buffer for the values it measures by
-/// writing them (numbers), and the last `event.original_content` measured, which the
-/// events of a record share.
+/// writing them (numbers).
 #[derive(Default)]
 pub(crate) struct JsonLen {
     scratch: String,
-    content: Option<(Arc<str>, usize)>,
-}
-
-impl JsonLen {
-    /// The length of `text` written as a JSON string of its compact form.
-    fn compact(&mut self, text: &Arc<str>) -> usize {
-        match &self.content {
-            Some((last, len)) if Arc::ptr_eq(last, text) => *len,
-            _ => {
-                self.scratch.clear();
-                json::write_compact_as_str(&mut self.scratch, text);
-                let len = self.scratch.len();
-                // Not kept: a record's content can be large.
-                self.scratch = String::new();
-                self.content = Some((text.clone(), len));
-                len
-            }
-        }
-    }
 }
 
 /// The shared strings of one record cut so far, and their cut forms: a string the record's
@@ -446,11 +463,7 @@ impl Serialize for Value {
         match self {
             Value::Str(v) => s.serialize_str(v),
             Value::Shared(v) => s.serialize_str(v),
-            Value::Json(text) => {
-                let mut compact = String::with_capacity(text.len());
-                json::minify_into(text, &mut compact);
-                s.serialize_str(&compact)
-            }
+            Value::Json(doc) => s.serialize_str(&doc.compact()),
             // Whole numbers as integers, as JavaScript (and `Event::write_json`) print them.
             Value::Num(v) if v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15 => {
                 s.serialize_i64(*v as i64)
@@ -526,14 +539,36 @@ mod tests {
         e.put("container.ids", Vec::<String>::new());
         e.put(
             "event.original_content",
-            Value::Json(Arc::from("{ \"a\" : [1, 2],\n  \"b\": \"x y\\\"\" }")),
+            Value::json("{ \"a\" : [1, 2],\n  \"b\": \"x y\\\"\" }"),
         );
         let mut m = JsonLen::default();
         let json = e.to_json();
         assert_eq!(e.json_len(&mut m), json.len(), "{json}");
-        assert!(e.json_len_min(&mut m) <= json.len());
+        assert!(e.json_len_min() <= json.len());
         let plain = Event::new(EventType::VulnerabilityScan, P, None);
         assert_eq!(plain.json_len(&mut m), plain.to_json().len());
+    }
+
+    /// The record's text is compacted once; writing the event and serializing it as an
+    /// object (the npm package's events as objects) give the same string.
+    #[test]
+    fn original_content_is_compacted_once_and_serializes_as_written() {
+        let doc = Value::json("{ \"a\" : [1, \"x \\\" \\\\ y\"],\n  \"b\": {} }");
+        let mut e = Event::new(EventType::DetectionFinding, P, None);
+        e.put("event.original_content", doc.clone());
+        let written = e.to_json();
+        assert!(
+            written
+                .ends_with(r#""event.original_content":"{\"a\":[1,\"x \\\" \\\\ y\"],\"b\":{}}"}"#),
+            "{written}"
+        );
+        assert_eq!(
+            serde_json::to_string(&doc).unwrap(),
+            r#""{\"a\":[1,\"x \\\" \\\\ y\"],\"b\":{}}""#
+        );
+        let Value::Json(d) = &doc else { panic!() };
+        assert_eq!(d.compact(), r#"{"a":[1,"x \" \\ y"],"b":{}}"#);
+        assert_eq!(d.source_len(), 37);
     }
 
     #[test]

@@ -84,7 +84,7 @@ pub use codes::FieldDoc;
 #[cfg(feature = "docs")]
 pub use docs::mapping_table_markdown;
 pub use error::{Category, Error, ErrorCode};
-pub use event::{Event, EventType, MAPPING_VERSION_FIELD, Value};
+pub use event::{Event, EventType, JsonDoc, MAPPING_VERSION_FIELD, Value};
 pub use options::{DEFAULT_MAX_OUTPUT_BYTES, Limits, MIN_STRING_BYTES, Options};
 pub use output::{
     Counts, Outcome, Output, RecordOutcome, Report, SkipReason, Warning, WarningCode,

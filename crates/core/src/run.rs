@@ -274,7 +274,7 @@ impl<'o> Run<'o> {
     fn push(&mut self, outcome: RecordOutcome, slot: Slot) {
         self.events += slot.events.len();
         for e in &slot.events {
-            self.output_bytes += e.json_len_min(&mut self.json_len) as u64;
+            self.output_bytes += e.json_len_min() as u64;
         }
         self.outcomes.push(outcome);
         self.slots.push(slot);
@@ -355,7 +355,7 @@ fn value_len(v: &Value) -> usize {
     match v {
         Value::Str(s) => s.len(),
         Value::Shared(s) => s.len(),
-        Value::Json(s) => s.len(),
+        Value::Json(doc) => doc.source_len(),
         _ => 0,
     }
 }
