@@ -287,6 +287,28 @@ impl Event {
         len
     }
 
+    /// An upper bound of [`Event::json_len`] that reads no string's bytes: every byte of
+    /// a string is written as at most 6 (`\u00XX`), a number as at most 25 characters
+    /// (`-0.0000012345678901234567`, as JavaScript prints it), an integer as at most 20. When the call's events stay
+    /// under `maxOutputBytes` by this bound, the exact count (which scans every string
+    /// for escapes) is skipped: it could not refuse them.
+    pub(crate) fn json_len_max(&self) -> usize {
+        let mut len = 2 + self.fields.len().saturating_sub(1);
+        for (k, v) in &self.fields {
+            len += k.len() + 3;
+            len += match v {
+                Value::Str(s) => 6 * s.len() + 2,
+                Value::Shared(s) => 6 * s.len() + 2,
+                Value::Json(doc) => doc.literal.len(),
+                Value::Num(_) => 25,
+                Value::Int(_) => 20,
+                Value::Bool(_) => 5,
+                Value::StrList(l) => 2 + l.len() + l.iter().map(|s| 6 * s.len() + 2).sum::<usize>(),
+            };
+        }
+        len
+    }
+
     /// A cheap upper-bound guess of the serialized size, for buffer capacity.
     pub fn json_len_hint(&self) -> usize {
         self.fields
@@ -517,9 +539,10 @@ mod tests {
     }
 
     /// `maxOutputBytes` counts `json_len`: it must be the JSON's length exactly, escapes,
-    /// numbers and the compacted original content included; `json_len_min` never more.
+    /// numbers and the compacted original content included; `json_len_min` never more,
+    /// `json_len_max` never less.
     #[test]
-    fn json_len_is_exact_and_json_len_min_a_lower_bound() {
+    fn json_len_is_exact_and_min_and_max_bound_it() {
         let mut e = Event::new(EventType::DetectionFinding, P, Some("2026-01-01T00:00:00Z"));
         e.set_id("id-1".into());
         e.put(
@@ -545,6 +568,19 @@ mod tests {
         let json = e.to_json();
         assert_eq!(e.json_len(&mut m), json.len(), "{json}");
         assert!(e.json_len_min() <= json.len());
+        assert!(e.json_len_max() >= json.len());
+        // The bound holds for the longest number and integer and the most escaped string.
+        let mut worst = Event::new(EventType::DetectionFinding, P, None);
+        worst.put("dt.security.risk.score", -1.234_567_890_123_456_7e-6);
+        worst.put("vulnerability.count", i64::MIN);
+        worst.put("finding.title", "\u{1}\u{2}");
+        worst.put("actor.ips", vec!["\u{1f}".to_owned()]);
+        let json = worst.to_json();
+        assert!(
+            json.contains(r#""dt.security.risk.score":-0.0000012345678901234567,"#),
+            "{json}"
+        );
+        assert!(worst.json_len_max() >= json.len());
         let plain = Event::new(EventType::VulnerabilityScan, P, None);
         assert_eq!(plain.json_len(&mut m), plain.to_json().len());
     }

@@ -298,9 +298,10 @@ impl<'o> Run<'o> {
         }
         let max_string = self.options.limits.max_string_bytes as usize;
         let mut events = Vec::with_capacity(total);
-        // Counted exactly on the events as they go out (providers add batch-level events):
-        // this count decides; the one while mapping only stops a call over it early.
-        let mut output_bytes = 0u64;
+        // Bounded from above on the events as they go out (providers add batch-level
+        // events); counted exactly only when that bound is over the limit. The exact count
+        // decides; the one while mapping only stops a call over it early.
+        let mut output_bytes_max = 0u64;
         for (slot, outcome) in self.slots.into_iter().zip(&mut self.outcomes) {
             // A resolved record that carries its object's scan is mapped into it (see
             // `Mapped::Resolved`).
@@ -328,11 +329,17 @@ impl<'o> Run<'o> {
                     &mut self.warnings,
                     &mut shared_cuts,
                 );
+                output_bytes_max += e.json_len_max() as u64;
+                events.push(e);
+            }
+        }
+        if output_bytes_max > max_output {
+            let mut output_bytes = 0u64;
+            for e in &events {
                 output_bytes += e.json_len(&mut self.json_len) as u64;
                 if output_bytes > max_output {
                     return Err(output_limit(max_output));
                 }
-                events.push(e);
             }
         }
         self.warnings.sort_by_key(|w| w.record);
