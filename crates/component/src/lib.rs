@@ -7,7 +7,13 @@
 #[allow(unsafe_code)]
 mod bindings {
     wit_bindgen::generate!({ world: "secmap", path: "../../wit" });
+    // Exported only in the wasm build: the export names (`secmap:mapping/...#...`) are
+    // not valid ELF symbol names, so a native build of the workspace
+    // (`cargo build --workspace --all-targets`) would fail to link them. Natively the
+    // crate still type-checks every `Guest` implementation.
+    #[cfg(target_family = "wasm")]
     use super::Component;
+    #[cfg(target_family = "wasm")]
     export!(Component);
 }
 
