@@ -326,7 +326,7 @@ fn observations(r: &Report) -> Vec<String> {
         ratio("node-jco/native", "mixed-10mb"),
     ) {
         out.push(format!(
-            "On the 10 MB batch, where per-call costs vanish, the guest's code runs at {a:.2}× native in wasmtime and {b:.2}× in V8 (jco, the same core module): with per-call host work out of the picture, the gap lies in the guest's code (already built with `opt-level = \"s\"`, `simd128` and talc; what remains is Cranelift's and V8's code for the same Rust: 32-bit SWAR instead of native SIMD in the JSON scanners, bounds-checked memory, no profile-guided inlining: candidates, not measured causes)."
+            "On the 10 MB batch, where per-call costs vanish, the guest's code runs at {a:.2}× native in wasmtime and {b:.2}× in V8 (jco, the same core module): with per-call host work out of the picture, the gap lies in the guest's code (built with `opt-level = \"s\"`, `simd128` and talc): Cranelift's and V8's code for the same Rust. What was measured against it (`opt-level = 3`, `wasm-opt`, wasmtime's inliner, the epoch checks, the allocator) is under \"What was optimized, and what is left\"."
         ));
     }
     let against_hand: Vec<String> = r
