@@ -289,21 +289,23 @@ impl Event {
 
     /// An upper bound of [`Event::json_len`] that reads no string's bytes: every byte of
     /// a string is written as at most 6 (`\u00XX`), a number as at most 25 characters
-    /// (`-0.0000012345678901234567`, as JavaScript prints it), an integer as at most 20. When the call's events stay
-    /// under `maxOutputBytes` by this bound, the exact count (which scans every string
-    /// for escapes) is skipped: it could not refuse them.
-    pub(crate) fn json_len_max(&self) -> usize {
-        let mut len = 2 + self.fields.len().saturating_sub(1);
+    /// (`-0.0000012345678901234567`, as JavaScript prints it), an integer as at most 20.
+    /// When the call's events stay under `maxOutputBytes` by this bound, the exact count
+    /// (which scans every string for escapes) is skipped: it could not refuse them. In
+    /// `u64`, so that six times a long string cannot wrap in the 32-bit guest.
+    pub(crate) fn json_len_max(&self) -> u64 {
+        let text = |s: &str| 6 * s.len() as u64 + 2;
+        let mut len = 2 + self.fields.len().saturating_sub(1) as u64;
         for (k, v) in &self.fields {
-            len += k.len() + 3;
+            len += k.len() as u64 + 3;
             len += match v {
-                Value::Str(s) => 6 * s.len() + 2,
-                Value::Shared(s) => 6 * s.len() + 2,
-                Value::Json(doc) => doc.literal.len(),
+                Value::Str(s) => text(s),
+                Value::Shared(s) => text(s),
+                Value::Json(doc) => doc.literal.len() as u64,
                 Value::Num(_) => 25,
                 Value::Int(_) => 20,
                 Value::Bool(_) => 5,
-                Value::StrList(l) => 2 + l.len() + l.iter().map(|s| 6 * s.len() + 2).sum::<usize>(),
+                Value::StrList(l) => 2 + l.len() as u64 + l.iter().map(|s| text(s)).sum::<u64>(),
             };
         }
         len
@@ -568,7 +570,7 @@ mod tests {
         let json = e.to_json();
         assert_eq!(e.json_len(&mut m), json.len(), "{json}");
         assert!(e.json_len_min() <= json.len());
-        assert!(e.json_len_max() >= json.len());
+        assert!(e.json_len_max() >= json.len() as u64);
         // The bound holds for the longest number and integer and the most escaped string.
         let mut worst = Event::new(EventType::DetectionFinding, P, None);
         worst.put("dt.security.risk.score", -1.234_567_890_123_456_7e-6);
@@ -580,7 +582,7 @@ mod tests {
             json.contains(r#""dt.security.risk.score":-0.0000012345678901234567,"#),
             "{json}"
         );
-        assert!(worst.json_len_max() >= json.len());
+        assert!(worst.json_len_max() >= json.len() as u64);
         let plain = Event::new(EventType::VulnerabilityScan, P, None);
         assert_eq!(plain.json_len(&mut m), plain.to_json().len());
     }

@@ -329,7 +329,7 @@ impl<'o> Run<'o> {
                     &mut self.warnings,
                     &mut shared_cuts,
                 );
-                output_bytes_max += e.json_len_max() as u64;
+                output_bytes_max += e.json_len_max();
                 events.push(e);
             }
         }
