@@ -98,7 +98,9 @@ struct Run {
     code: i32,
 }
 
-fn forward(token: Option<&str>, args: &[&str]) -> Run {
+/// `secmap forward ARGS` in the workspace, output piped, with none of the machine's
+/// ingest URL, proxy or CA settings; the caller sets the token and stdin.
+fn forward_command(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_secmap"));
     cmd.arg("forward")
         .args(args)
@@ -106,9 +108,14 @@ fn forward(token: Option<&str>, args: &[&str]) -> Run {
         .env_remove("DT_INGEST_URL")
         // No proxy, CA or environment URL of the machine running the tests.
         .envs_remove_network()
-        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    cmd
+}
+
+fn forward(token: Option<&str>, args: &[&str]) -> Run {
+    let mut cmd = forward_command(args);
+    cmd.stdin(Stdio::piped());
     match token {
         Some(t) => cmd.env("DT_API_TOKEN", t),
         None => cmd.env_remove("DT_API_TOKEN"),

@@ -11,9 +11,7 @@ use std::time::{Duration, Instant};
 use secmap_testkit::scenarios::{self, Scenario, events};
 use serde_json::Value;
 
-use super::{Fake, TOKEN, tempdir};
-use crate::forward_network::WithoutNetworkEnv;
-use crate::workspace_root;
+use super::{Fake, TOKEN, forward_command, tempdir};
 
 fn simple_events(n: usize) -> Vec<String> {
     (0..n)
@@ -28,18 +26,14 @@ fn write_events(dir: &Path, events: &[String]) -> PathBuf {
 }
 
 fn secmap(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_secmap"));
-    cmd.arg("forward")
-        .args(args)
-        .current_dir(workspace_root())
-        .env_remove("DT_INGEST_URL")
-        // No proxy, CA or environment URL of the machine running the tests.
-        .envs_remove_network()
-        .env("DT_API_TOKEN", TOKEN)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = forward_command(args);
+    cmd.env("DT_API_TOKEN", TOKEN).stdin(Stdio::null());
     cmd
+}
+
+/// Runs `secmap forward ARGS` to the end (see [`finish`]).
+fn run(args: &[&str]) -> Out {
+    finish(secmap(args).spawn().expect("secmap starts"))
 }
 
 struct Out {
@@ -132,7 +126,7 @@ fn every_scenario_through_the_cli() {
             input.display().to_string(),
         ];
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = finish(secmap(&args).spawn().expect("secmap starts"));
+        let out = run(&args);
         let e = &s["expect"];
         let ids = received_ids(&fake);
         let dead_ids = ids_of_lines(&fs::read_to_string(&dead).unwrap_or_default());
@@ -258,31 +252,23 @@ fn after_sigkill_resume_delivers_every_event_exactly_once() {
     assert_eq!(received_ids(&fake).len(), 2);
 
     // A new run refuses to start over the spool, then --resume sends the rest.
-    let again = finish(
-        secmap(&[
-            "--endpoint",
-            &fake.url,
-            "--events",
-            "--dead-letter",
-            dead.to_str().unwrap(),
-            "x.ndjson",
-        ])
-        .spawn()
-        .unwrap(),
-    );
+    let again = run(&[
+        "--endpoint",
+        &fake.url,
+        "--events",
+        "--dead-letter",
+        dead.to_str().unwrap(),
+        "x.ndjson",
+    ]);
     assert_eq!(again.code, Some(2), "{}", again.stderr);
     assert!(again.stderr.contains("--resume"), "{}", again.stderr);
-    let out = finish(
-        secmap(&[
-            "--endpoint",
-            &fake.url,
-            "--resume",
-            "--dead-letter",
-            dead.to_str().unwrap(),
-        ])
-        .spawn()
-        .unwrap(),
-    );
+    let out = run(&[
+        "--endpoint",
+        &fake.url,
+        "--resume",
+        "--dead-letter",
+        dead.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(out.stderr.contains("4 events to resume"), "{}", out.stderr);
     let ids = received_ids(&fake);
@@ -299,22 +285,18 @@ fn a_full_disk_for_dead_letters_keeps_them_in_the_spool_for_resume() {
     let tmp = tempdir();
     let input = write_events(&tmp, &simple_events(4));
     let spool = tmp.join("run.spool");
-    let out = finish(
-        secmap(&[
-            "--endpoint",
-            &fake.url,
-            "--events",
-            "--dead-letter",
-            "/dev/full",
-            "--spool",
-            spool.to_str().unwrap(),
-            "--max-batch-events",
-            "2",
-            input.to_str().unwrap(),
-        ])
-        .spawn()
-        .unwrap(),
-    );
+    let out = run(&[
+        "--endpoint",
+        &fake.url,
+        "--events",
+        "--dead-letter",
+        "/dev/full",
+        "--spool",
+        spool.to_str().unwrap(),
+        "--max-batch-events",
+        "2",
+        input.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(
         out.stderr.contains("No space left on device"),
@@ -327,19 +309,15 @@ fn a_full_disk_for_dead_letters_keeps_them_in_the_spool_for_resume() {
 
     // Once the dead letters can be written (here: the token works now), nothing was lost.
     let dead = tmp.join("dead.ndjson");
-    let out = finish(
-        secmap(&[
-            "--endpoint",
-            &fake.url,
-            "--resume",
-            "--dead-letter",
-            dead.to_str().unwrap(),
-            "--spool",
-            spool.to_str().unwrap(),
-        ])
-        .spawn()
-        .unwrap(),
-    );
+    let out = run(&[
+        "--endpoint",
+        &fake.url,
+        "--resume",
+        "--dead-letter",
+        dead.to_str().unwrap(),
+        "--spool",
+        spool.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(received_ids(&fake).len(), 4);
     assert!(!spool.exists());
@@ -350,20 +328,16 @@ fn an_unwritable_spool_sends_nothing() {
     let fake = Fake::start(&[]);
     let tmp = tempdir();
     let input = write_events(&tmp, &simple_events(3));
-    let out = finish(
-        secmap(&[
-            "--endpoint",
-            &fake.url,
-            "--events",
-            "--dead-letter",
-            tmp.join("dead.ndjson").to_str().unwrap(),
-            "--spool",
-            "/dev/full/spool",
-            input.to_str().unwrap(),
-        ])
-        .spawn()
-        .unwrap(),
-    );
+    let out = run(&[
+        "--endpoint",
+        &fake.url,
+        "--events",
+        "--dead-letter",
+        tmp.join("dead.ndjson").to_str().unwrap(),
+        "--spool",
+        "/dev/full/spool",
+        input.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(out.stderr.contains("nothing was sent"), "{}", out.stderr);
     assert_eq!(requests(&fake), 0);
@@ -380,20 +354,16 @@ fn replay_skips_bad_lines_rewrites_its_own_file_and_writes_0600() {
     // The first run fails the first batch (400) and succeeds the second.
     fake.faults(serde_json::json!([{"status": 400}]));
     let d = dead.to_str().unwrap();
-    let out = finish(
-        secmap(&[
-            "--endpoint",
-            &fake.url,
-            "--events",
-            "--dead-letter",
-            d,
-            "--max-batch-events",
-            "2",
-            d,
-        ])
-        .spawn()
-        .unwrap(),
-    );
+    let out = run(&[
+        "--endpoint",
+        &fake.url,
+        "--events",
+        "--dead-letter",
+        d,
+        "--max-batch-events",
+        "2",
+        d,
+    ]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(
         out.stderr.contains("dead.ndjson:2: skipped: not JSON"),
@@ -423,18 +393,14 @@ fn replay_skips_bad_lines_rewrites_its_own_file_and_writes_0600() {
     let fresh = tmp.join("fresh.ndjson");
     let input = write_events(&tmp, &simple_events(1));
     fake.faults(serde_json::json!([{"status": 400}]));
-    let out = finish(
-        secmap(&[
-            "--endpoint",
-            &fake.url,
-            "--events",
-            "--dead-letter",
-            fresh.to_str().unwrap(),
-            input.to_str().unwrap(),
-        ])
-        .spawn()
-        .unwrap(),
-    );
+    let out = run(&[
+        "--endpoint",
+        &fake.url,
+        "--events",
+        "--dead-letter",
+        fresh.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     #[cfg(unix)]
     {
@@ -454,11 +420,7 @@ fn server_text_cannot_forge_log_lines() {
     fake.faults(serde_json::json!([{"status": 400, "message": forged}]));
     let tmp = tempdir();
     let input = write_events(&tmp, &simple_events(1));
-    let out = finish(
-        secmap(&["--endpoint", &fake.url, "--events", input.to_str().unwrap()])
-            .spawn()
-            .unwrap(),
-    );
+    let out = run(&["--endpoint", &fake.url, "--events", input.to_str().unwrap()]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     let totals: Vec<&str> = out
         .stderr
