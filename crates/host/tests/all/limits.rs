@@ -232,6 +232,21 @@ fn a_60_mb_payload_under_the_10_mb_memory_limit_is_out_of_memory_not_a_trap() {
     maps_normally(&m);
 }
 
+/// `batch` (two records) maps; its first record is rejected naming `maxDepth`.
+fn first_of_two_rejected_naming_max_depth(batch: &str) {
+    let out = mapper()
+        .transform("auto", batch.as_bytes(), &default_options())
+        .expect("the batch maps");
+    assert_eq!(out.outcomes.len(), 2);
+    match &out.outcomes[0].outcome {
+        wit::Outcome::Rejected(e) => {
+            assert_eq!(e.code, wit::ErrorCode::LimitExceeded, "{e:?}");
+            assert!(e.message.contains("maxDepth"), "{}", e.message);
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
 #[test]
 fn deep_nesting_is_refused_by_name_at_its_position() {
     // A million levels in 2 MB, in a record: the parser's guard (128 levels) stops it
@@ -253,17 +268,7 @@ fn deep_nesting_is_refused_by_name_at_its_position() {
     }
     // The same inside a batch: that record alone is rejected, naming the limit.
     let batch = format!(r#"[{record},{{"a":1}}]"#);
-    let out = mapper()
-        .transform("auto", batch.as_bytes(), &default_options())
-        .expect("the batch maps");
-    assert_eq!(out.outcomes.len(), 2);
-    match &out.outcomes[0].outcome {
-        wit::Outcome::Rejected(e) => {
-            assert_eq!(e.code, wit::ErrorCode::LimitExceeded, "{e:?}");
-            assert!(e.message.contains("maxDepth"), "{}", e.message);
-        }
-        other => panic!("expected a rejection, got {other:?}"),
-    }
+    first_of_two_rejected_naming_max_depth(&batch);
     // Bare nested arrays: not a record at all, rejected as such (skipped over, not parsed).
     let out = mapper()
         .transform("auto", nested.as_bytes(), &default_options())
@@ -277,17 +282,7 @@ fn deep_nesting_is_refused_by_name_at_its_position() {
         "]".repeat(100)
     );
     let batch = format!("[{record},{{\"a\":1}}]");
-    let out = mapper()
-        .transform("auto", batch.as_bytes(), &default_options())
-        .expect("the batch maps");
-    assert_eq!(out.outcomes.len(), 2);
-    match &out.outcomes[0].outcome {
-        wit::Outcome::Rejected(e) => {
-            assert_eq!(e.code, wit::ErrorCode::LimitExceeded, "{e:?}");
-            assert!(e.message.contains("maxDepth"), "{}", e.message);
-        }
-        other => panic!("expected a rejection, got {other:?}"),
-    }
+    first_of_two_rejected_naming_max_depth(&batch);
     // Deep nesting inside an Event Hubs message body: that record alone is rejected.
     let body = "[".repeat(100_000) + &"]".repeat(100_000);
     let batch = serde_json::to_string(&[body.as_str(), "{\"a\":1}"]).expect("json");
