@@ -55,6 +55,33 @@ fn golden_corpus_native() {
     );
 }
 
+/// `Event`'s `Serialize` (what a Rust caller gets from `serde_json::to_value`) is the JSON
+/// the event is written as, on every event of the corpus: the original content too, whose
+/// object form is unescaped from the literal written once per record.
+#[test]
+fn every_corpus_event_serializes_as_it_is_written() {
+    let root = tk::testdata();
+    let mut events = 0;
+    for case in tk::corpus(&root) {
+        let bytes = fs::read(root.join(&case.input)).expect("input");
+        let options: Options = serde_json::from_value(case.options.clone()).expect("options");
+        let Ok(out) = transform(&case.provider, &bytes, &options) else {
+            continue;
+        };
+        for e in &out.events {
+            let written: serde_json::Value = serde_json::from_str(&e.to_json()).expect("JSON");
+            assert_eq!(
+                serde_json::to_value(e).expect("serializes"),
+                written,
+                "{}",
+                case.input
+            );
+            events += 1;
+        }
+    }
+    assert!(events > 300, "{events} events");
+}
+
 fn docs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/mapping")
 }
